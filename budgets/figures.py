@@ -1,0 +1,267 @@
+"""Totals, roll-ups and year-on-year comparisons of one disclosure, computed from its lines.
+
+Works on prefetched lines (`Disclosure.objects.for_page()`), so a page costs a fixed number
+of queries whatever the disclosure's size. Nothing here is stored: totals are never typed.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from .money import ZERO, total
+
+LEVEL_LENGTHS = (3, 5, 7)  # 类, 款, 项
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A headline figure beside last year's; `change` is None when either is unknown."""
+
+    current: Decimal | None
+    prior: Decimal | None
+
+    @property
+    def change(self):
+        if self.current is None or self.prior is None:
+            return None
+        return self.current - self.prior
+
+    @property
+    def direction(self):
+        change = self.change
+        if change is None:
+            return None
+        return "increase" if change > 0 else "decrease" if change < 0 else "flat"
+
+
+@dataclass
+class FunctionalRow:
+    """One row of the expenditure table: a 类, 款 or 项 and what falls under it."""
+
+    code: str
+    name: str
+    amount: Decimal = ZERO
+    basic: Decimal | None = ZERO
+    project: Decimal | None = ZERO
+    children: list = field(default_factory=list)
+
+    @property
+    def level(self):
+        return {3: "类", 5: "款", 7: "项"}[len(self.code)]
+
+    def add(self, line):
+        self.amount += line.amount
+        if line.is_split and self.basic is not None:
+            self.basic += line.basic
+            self.project += line.project
+        else:  # the source gave only the total: the split of this row is unknown
+            self.basic = self.project = None
+
+
+@dataclass(frozen=True)
+class ProcurementRow:
+    label: str
+    amount: Decimal
+    by_category: list  # [(category, amount)], in category order
+
+
+class DisclosureFigures:
+    """Every computed figure of a disclosure. Build it through `Disclosure.figures`."""
+
+    def __init__(self, disclosure):
+        self.disclosure = disclosure
+        self.income_lines = list(disclosure.income_lines.all())
+        self.expenditure_lines = list(disclosure.expenditure_lines.all())
+        self.basic_lines = list(disclosure.basic_lines.all())
+        self.official_expense_lines = list(disclosure.official_expense_lines.all())
+        self.procurement_lines = list(disclosure.procurement_lines.all())
+        self.vehicle_lines = list(disclosure.vehicle_lines.all())
+        self.key_projects = list(disclosure.key_projects.all())
+
+    # -- income ----------------------------------------------------------------------
+
+    @cached_property
+    def income(self):
+        priors = [line.prior_amount for line in self.income_lines]
+        prior = total(priors) if any(p is not None for p in priors) else None
+        return Comparison(total(line.amount for line in self.income_lines), prior)
+
+    def income_from(self, source_code):
+        """Income of one source (by its code), with last year's figure."""
+        lines = [line for line in self.income_lines if line.source.code == source_code]
+        priors = [line.prior_amount for line in lines if line.prior_amount is not None]
+        return Comparison(total(line.amount for line in lines), total(priors) if priors else None)
+
+    # -- expenditure ------------------------------------------------------------------
+
+    @cached_property
+    def classified_lines(self):
+        return [line for line in self.expenditure_lines if line.functional_item_id]
+
+    @cached_property
+    def expenditure_by_function(self):
+        """Total of the lines that carry a functional item (the sum over 类)."""
+        return total(line.amount for line in self.classified_lines)
+
+    @cached_property
+    def basic_total(self):
+        return total(line.basic for line in self.expenditure_lines)
+
+    @cached_property
+    def project_total(self):
+        return total(line.project for line in self.expenditure_lines)
+
+    @cached_property
+    def split_is_complete(self):
+        """True when basic + project covers every line (no line gives only a total)."""
+        return all(line.is_split for line in self.expenditure_lines)
+
+    @cached_property
+    def expenditure_total(self):
+        if self.classified_lines:
+            return self.expenditure_by_function
+        return self.basic_total + self.project_total
+
+    @cached_property
+    def expenditure(self):
+        d = self.disclosure
+        prior = None if d.prior_basic is None and d.prior_project is None else total([d.prior_basic, d.prior_project])
+        return Comparison(self.expenditure_total, prior)
+
+    @cached_property
+    def basic(self):
+        return Comparison(self.basic_total, self.disclosure.prior_basic)
+
+    @cached_property
+    def project(self):
+        return Comparison(self.project_total, self.disclosure.prior_project)
+
+    def expenditure_from(self, source_code):
+        """Expenditure paid from one source (e.g. general_budget for 一般公共预算财政拨款)."""
+        return total(line.amount for line in self.expenditure_lines if line.source.code == source_code)
+
+    def appropriation_from(self, source_code):
+        """Expenditure from one appropriation source compared with last year's income from it
+        (a budget's appropriations are spent in full, so last year's income is its spending)."""
+        return Comparison(self.expenditure_from(source_code), self.income_from(source_code).prior)
+
+    @cached_property
+    def functional_parent_codes(self):
+        """类/款 codes that the table shows as roll-ups of finer lines."""
+        codes = set()
+        for line in self.classified_lines:
+            code = line.functional_item.code
+            codes.update(code[:n] for n in LEVEL_LENGTHS if n < len(code))
+        return codes
+
+    @cached_property
+    def item_names(self):
+        """Official names of the roll-up codes, for the year (one query, only if needed)."""
+        from .models import FunctionalItem
+
+        codes = self.functional_parent_codes
+        if not codes:
+            return {}
+        items = FunctionalItem.objects.filter(year=self.disclosure.year, code__in=codes)
+        return {item.code: item.name for item in items}
+
+    @cached_property
+    def functional_rows(self):
+        """The expenditure table as a tree of 类 → 款 → 项 rows, each a computed roll-up."""
+        rows = {}
+        for line in self.classified_lines:
+            item = line.functional_item
+            for n in LEVEL_LENGTHS:
+                if n > len(item.code):
+                    break
+                code = item.code[:n]
+                if code not in rows:
+                    name = item.name if n == len(item.code) else self.item_names.get(code, "")
+                    rows[code] = FunctionalRow(code, name)
+                    if n > 3:
+                        rows[code[: n - 2]].children.append(rows[code])
+                rows[code].add(line)
+        for row in rows.values():
+            row.children.sort(key=lambda r: r.code)
+        return sorted((row for code, row in rows.items() if len(code) == 3), key=lambda r: r.code)
+
+    @cached_property
+    def finest_level(self):
+        """The finest level any line gives (类, 款 or 项), or None without lines."""
+        lengths = [len(line.functional_item.code) for line in self.classified_lines]
+        return {3: "类", 5: "款", 7: "项"}[max(lengths)] if lengths else None
+
+    @cached_property
+    def unclassified_lines(self):
+        """Lines that give only the basic/project split, not the functional items."""
+        return [line for line in self.expenditure_lines if not line.functional_item_id]
+
+    # -- basic expenditure by economic class ---------------------------------------------
+
+    @cached_property
+    def basic_by_economic_class(self):
+        return total(line.amount for line in self.basic_lines)
+
+    # -- "三公" ----------------------------------------------------------------------------
+
+    @cached_property
+    def official_expenses(self):
+        lines = self.official_expense_lines
+        priors = [line.prior_amount for line in lines]
+        prior = total(priors) if lines and all(p is not None for p in priors) else None
+        return Comparison(total(line.amount for line in lines), prior)
+
+    @cached_property
+    def official_expense_groups(self):
+        """Group items (公务用车购置及运行维护费) with the sum of their lines."""
+        groups = {}
+        for line in self.official_expense_lines:
+            parent = line.item.parent
+            if parent is not None:
+                amount, prior = groups.get(parent, (ZERO, ZERO))
+                groups[parent] = (amount + line.amount, prior + (line.prior_amount or ZERO))
+        return [(item, Comparison(*values)) for item, values in sorted(groups.items(), key=lambda kv: kv[0].order)]
+
+    # -- 机关运行经费 ---------------------------------------------------------------------
+
+    @cached_property
+    def operating_cost(self):
+        return Comparison(self.disclosure.operating_cost, self.disclosure.prior_operating_cost)
+
+    # -- procurement -----------------------------------------------------------------------
+
+    @cached_property
+    def procurement_categories(self):
+        categories = {line.category for line in self.procurement_lines}
+        return sorted(categories, key=lambda c: (c.order, c.pk))
+
+    def _procurement_row(self, label, lines):
+        by_category = [
+            (category, total(line.amount for line in lines if line.category_id == category.pk))
+            for category in self.procurement_categories
+        ]
+        return ProcurementRow(label, total(line.amount for line in lines), by_category)
+
+    @cached_property
+    def procurement(self):
+        """All procurement, split by category."""
+        return self._procurement_row("合计", self.procurement_lines)
+
+    @cached_property
+    def procurement_by_source(self):
+        """One row per funding source, each split by category."""
+        sources = sorted({line.source for line in self.procurement_lines}, key=lambda s: (s.order, s.pk))
+        return [
+            self._procurement_row(source.name, [line for line in self.procurement_lines if line.source_id == source.pk])
+            for source in sources
+        ]
+
+    # -- vehicles ----------------------------------------------------------------------------
+
+    @cached_property
+    def vehicles_held(self):
+        return sum(line.held for line in self.vehicle_lines)
+
+    @cached_property
+    def vehicles_planned(self):
+        return sum(line.planned for line in self.vehicle_lines)

@@ -1,0 +1,120 @@
+"""The consistency rules of a disclosure (DOMAIN.md "Consistency rules"), in one registry.
+
+`check_disclosure` runs every registered rule and returns plain-Chinese problems, each naming
+the field or line group it concerns. Apps that own related data (the glossary) register
+their own rules here, so there is still one place that answers "is this disclosure sound?".
+"""
+
+import re
+from dataclasses import dataclass
+
+from .money import format_wan
+
+ERROR, WARNING = "error", "warning"
+RESIDUE = re.compile(r"XX|××|【|】")
+YEAR = re.compile(r"(20\d{2})年")
+
+_rules = []
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str  # ERROR blocks submission, WARNING is shown only
+    field: str  # a Disclosure field or a line group (income_lines, …)
+    message: str
+
+
+def rule(func):
+    """Register a rule: `func(disclosure) -> iterable of Problem`."""
+    _rules.append(func)
+    return func
+
+
+def check_disclosure(disclosure):
+    """Every problem every registered rule finds, errors first."""
+    problems = [problem for func in _rules for problem in func(disclosure)]
+    return sorted(problems, key=lambda p: p.severity != ERROR)
+
+
+TEXT_FIELDS = (
+    "income_change_reason",
+    "basic_change_reason",
+    "basic_uses",
+    "project_change_reason",
+    "official_expense_change_reason",
+    "operating_cost_change_reason",
+    "operating_cost_uses",
+)
+
+
+@rule
+def totals_agree(disclosure):
+    f = disclosure.figures
+    if disclosure.kind == disclosure.Kind.BUDGET and f.income.current != f.expenditure_total:
+        yield Problem(
+            ERROR,
+            "income_lines",
+            f"收入合计{format_wan(f.income.current)}万元与支出合计{format_wan(f.expenditure_total)}万元不相等，预算应收支平衡。",
+        )
+    split = f.basic_total + f.project_total
+    if f.classified_lines and f.expenditure_by_function != split:
+        yield Problem(
+            ERROR,
+            "expenditure_lines",
+            f"按功能分类的支出合计{format_wan(f.expenditure_by_function)}万元与基本支出加项目支出"
+            f"{format_wan(split)}万元不相等。",
+        )
+    if f.basic_lines and f.basic_by_economic_class != f.basic_total:
+        yield Problem(
+            ERROR,
+            "basic_lines",
+            f"按经济分类的基本支出{format_wan(f.basic_by_economic_class)}万元与基本支出合计"
+            f"{format_wan(f.basic_total)}万元不相等。",
+        )
+
+
+@rule
+def items_belong_to_the_year(disclosure):
+    for line in disclosure.figures.expenditure_lines:
+        item = line.functional_item
+        if item is not None and item.year != disclosure.year:
+            yield Problem(ERROR, "expenditure_lines", f"科目“{item.code} {item.name}”属于{item.year}年分类，应使用{disclosure.year}年科目。")
+    for line in disclosure.figures.basic_lines:
+        if line.economic_item.year != disclosure.year:
+            yield Problem(ERROR, "basic_lines", f"经济分类科目“{line.economic_item.code}”不属于{disclosure.year}年。")
+
+
+@rule
+def changes_have_reasons(disclosure):
+    f = disclosure.figures
+    pairs = [
+        (f.income, disclosure.income_change_reason, "income_change_reason", "收入"),
+        (f.basic, disclosure.basic_change_reason, "basic_change_reason", "基本支出"),
+        (f.project, disclosure.project_change_reason, "project_change_reason", "项目支出"),
+        (f.operating_cost, disclosure.operating_cost_change_reason, "operating_cost_change_reason", "机关运行经费"),
+    ]
+    for comparison, reason, field, label in pairs:
+        if comparison.change and not reason.strip():
+            yield Problem(WARNING, field, f"{label}与上年相比有增减，请说明原因。")
+    for line in f.official_expense_lines:
+        change = None if line.prior_amount is None else line.amount - line.prior_amount
+        if change and not line.change_reason.strip():
+            yield Problem(WARNING, "official_expense_lines", f"“{line.item.name}”与上年相比有增减，请说明原因。")
+
+
+@rule
+def texts_are_clean(disclosure):
+    for field in TEXT_FIELDS:
+        text = getattr(disclosure, field)
+        if RESIDUE.search(text):
+            yield Problem(ERROR, field, "文字中有模板残留（XX、××或【】），请替换为实际内容。")
+        for year in {int(y) for y in YEAR.findall(text)} - {disclosure.year, disclosure.prior_year}:
+            yield Problem(WARNING, field, f"文字中出现“{year}年”，本文件应只涉及{disclosure.year}年和{disclosure.prior_year}年。")
+
+
+@rule
+def units_have_duties(disclosure):
+    for unit in disclosure.department.units.all():
+        unit_year = next((uy for uy in unit.years.all() if uy.year == disclosure.year), None)
+        if unit_year is None or not unit_year.duties.exists():
+            yield Problem(ERROR, "department", f"单位“{unit.name}”缺少{disclosure.year}年的职能职责。")

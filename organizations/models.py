@@ -1,0 +1,255 @@
+"""Disclosing bodies: regions, departments, their units, and each unit's duties, internal
+sections and staffing quotas for a given year (they change with institutional reform)."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class Region(models.Model):
+    """An administrative region (重庆市, 渝中区 …); regions nest by `parent`."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("市级")
+        COUNTY = "county", _("区县级")
+        TOWNSHIP = "township", _("乡镇级")
+
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("层级"), max_length=20, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级地区"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    order = models.PositiveIntegerField(_("排序"), default=0, help_text=_("数字小的排在前面。"))
+
+    class Meta:
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_in_parent"),
+        ]
+
+    def __str__(self):
+        return " › ".join(region.name for region in self.lineage())
+
+    def lineage(self):
+        """This region and its ancestors, outermost first (重庆市, 渝中区)."""
+        chain, region = [], self
+        while region is not None:
+            chain.append(region)
+            region = region.parent
+        return chain[::-1]
+
+
+class Department(models.Model):
+    """A disclosing department (部门) of a region; it has one or more units."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="departments"
+    )
+    name = models.CharField(_("部门全称"), max_length=200, help_text=_("如：重庆市渝中区人民政府办公室"))
+    short_name = models.CharField(
+        _("简称"), max_length=100, blank=True, help_text=_("列表中显示的简称，如：渝中区政府办公室；可留空。")
+    )
+    code = models.CharField(
+        _("部门编码"), max_length=30, blank=True, help_text=_("财政部门使用的部门编码，可留空。")
+    )
+    order = models.PositiveIntegerField(_("排序"), default=0, help_text=_("数字小的排在前面。"))
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["region__order", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("portal:department", args=[self.pk])
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Unit(models.Model):
+    """A budget unit (单位): the department's own office (本级) or a subordinate institution."""
+
+    class Kind(models.TextChoices):
+        ADMINISTRATIVE = "administrative", _("行政单位")
+        CIVIL_SERVICE_INSTITUTION = "civil_service_institution", _("参照公务员法管理事业单位")
+        PUBLIC_WELFARE_1 = "public_welfare_1", _("公益一类事业单位")
+        PUBLIC_WELFARE_2 = "public_welfare_2", _("公益二类事业单位")
+        OTHER_INSTITUTION = "other_institution", _("其他事业单位")
+
+    class Funding(models.TextChoices):
+        FULL = "full", _("财政全额拨款")
+        PARTIAL = "partial", _("财政差额拨款")
+        SELF_FUNDED = "self_funded", _("自收自支")
+
+    class Relation(models.TextChoices):
+        OWN_OFFICE = "own_office", _("本级")
+        SUBORDINATE = "subordinate", _("所属")
+        MANAGED = "managed", _("管理")
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="units"
+    )
+    name = models.CharField(_("单位全称"), max_length=200)
+    relation = models.CharField(
+        _("与部门的关系"),
+        max_length=20,
+        choices=Relation.choices,
+        help_text=_("本级：部门机关本身；所属/管理：按公开文本中的表述选择。"),
+    )
+    kind = models.CharField(
+        _("单位性质"), max_length=40, choices=Kind.choices, blank=True, help_text=_("公开文本未说明的可留空。")
+    )
+    funding = models.CharField(
+        _("经费渠道"), max_length=20, choices=Funding.choices, blank=True, help_text=_("公开文本未说明的可留空。")
+    )
+    rank = models.CharField(_("机构规格"), max_length=30, blank=True, help_text=_("如：正科级；未说明的留空。"))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("嵌套在另一单位之下时填写；直属部门的留空。"),
+    )
+    merged_into_parent = models.BooleanField(
+        _("不单列预算"),
+        default=False,
+        help_text=_("勾选表示该单位预算并入上级单位（或部门本级），不单独编列。"),
+    )
+    order = models.PositiveIntegerField(_("排序"), default=0, help_text=_("在部门内的顺序，数字小的在前。"))
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["department", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="unit_unique_name_in_department"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_own_office(self):
+        return self.relation == self.Relation.OWN_OFFICE
+
+
+class StaffingKind(models.Model):
+    """A kind of staffing quota (区领导编制, 行政编制, 事业编制, 工勤编制 …): reference data."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("编制类型")
+        verbose_name_plural = _("编制类型")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitYear(models.Model):
+    """What a unit is in one year: duties, internal sections and staffing quotas."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    duties_preamble = models.TextField(
+        _("职责前言"),
+        blank=True,
+        help_text=_("职责条目之前的说明（如机构规格、加挂牌子、合署办公），没有则留空。"),
+    )
+
+    class Meta:
+        verbose_name = _("单位年度情况")
+        verbose_name_plural = _("单位年度情况（职责、科室、编制）")
+        ordering = ["-year", "unit__department", "unit__order", "unit__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="unityear_unique_unit_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.name} {self.year}年"
+
+
+class Duty(models.Model):
+    """One numbered paragraph of a unit's duties; the numbering is rendered, not stored."""
+
+    unit_year = models.ForeignKey(
+        UnitYear, verbose_name=_("单位年度"), on_delete=models.CASCADE, related_name="duties"
+    )
+    order = models.PositiveIntegerField(_("序号"))
+    text = models.TextField(_("职责内容"), help_text=_("不含编号，如“负责区政府会议的筹备工作……”。"))
+
+    class Meta:
+        verbose_name = _("职能职责")
+        verbose_name_plural = _("职能职责")
+        ordering = ["unit_year", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit_year", "order"], name="duty_unique_order"),
+        ]
+
+    def __str__(self):
+        return f"（{self.order}）{self.text[:30]}"
+
+
+class Section(models.Model):
+    """An internal section (内设科室) of a unit in a year."""
+
+    unit_year = models.ForeignKey(
+        UnitYear, verbose_name=_("单位年度"), on_delete=models.CASCADE, related_name="sections"
+    )
+    order = models.PositiveIntegerField(_("序号"))
+    name = models.CharField(_("科室名称"), max_length=100, help_text=_("按公开文本填写，如：文秘科（政务公开科）"))
+
+    class Meta:
+        verbose_name = _("内设科室")
+        verbose_name_plural = _("内设科室")
+        ordering = ["unit_year", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit_year", "order"], name="section_unique_order"),
+            models.UniqueConstraint(fields=["unit_year", "name"], name="section_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class StaffingQuota(models.Model):
+    """A staffing quota (编制) of one kind for a unit in a year, as a head count."""
+
+    unit_year = models.ForeignKey(
+        UnitYear, verbose_name=_("单位年度"), on_delete=models.CASCADE, related_name="staffing"
+    )
+    kind = models.ForeignKey(StaffingKind, verbose_name=_("编制类型"), on_delete=models.PROTECT)
+    count = models.PositiveIntegerField(_("编制人数"))
+
+    class Meta:
+        verbose_name = _("编制")
+        verbose_name_plural = _("编制")
+        ordering = ["unit_year", "kind__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit_year", "kind"], name="staffing_unique_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind.name}{self.count}人"

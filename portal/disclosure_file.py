@@ -1,0 +1,336 @@
+"""Load a disclosure file (TOML, documented in docs/disclosure-file.md) into the database.
+
+One file holds one department's disclosure for one year: its region and narrative template,
+its units with their duties, sections and staffing for that year, every figure and text of the
+disclosure, and its glossary. Loading is all or nothing and idempotent: records are matched by
+natural keys (names, codes, positions) and only rows that differ are written, so loading the
+same file twice changes nothing.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from budgets.models import (
+    Disclosure,
+    ExpenditureLine,
+    FunctionalItem,
+    IncomeLine,
+    IncomeSource,
+    KeyProject,
+    NarrativeTemplate,
+    OfficialExpenseItem,
+    OfficialExpenseLine,
+    ProcurementCategory,
+    ProcurementLine,
+    VehicleKind,
+    VehicleLine,
+)
+from glossary.models import DisclosureTerm, Term
+from organizations.models import Department, Duty, Region, Section, StaffingKind, StaffingQuota, Unit, UnitYear
+
+REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "yuzhong-government-office-2025.toml"
+
+
+class DisclosureFileError(Exception):
+    """The file cannot be loaded; the message says where and why, in Chinese."""
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    disclosure: Disclosure | None = None
+    changes: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return self.created + self.updated + self.deleted
+
+    def __str__(self):
+        return f"新增{self.created}条，修改{self.updated}条，删除{self.deleted}条"
+
+
+def choice_value(choices, label, where):
+    """The stored value of a TextChoices label as written in the file ("本级" → own_office)."""
+    if label in ("", None):
+        return ""
+    for value, text in choices.choices:
+        if str(text) == label or value == label:
+            return value
+    allowed = "、".join(str(text) for _, text in choices.choices)
+    raise DisclosureFileError(f"{where}：“{label}”无效，应为 {allowed} 之一。")
+
+
+def money(value, where):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise DisclosureFileError(f"{where}：金额“{value}”不是数字。")
+    amount = Decimal(value)
+    if amount < 0:
+        raise DisclosureFileError(f"{where}：金额不能为负数。")
+    if amount != amount.quantize(Decimal("0.000001")):
+        raise DisclosureFileError(f"{where}：金额最多精确到分（万元六位小数）。")
+    return amount
+
+
+def lookup(model, where, **kwargs):
+    try:
+        return model.objects.get(**kwargs)
+    except model.DoesNotExist:
+        described = "、".join(str(v) for v in kwargs.values())
+        raise DisclosureFileError(f"{where}：找不到{model._meta.verbose_name}“{described}”。") from None
+
+
+class Loader:
+    def __init__(self):
+        self.report = LoadReport()
+
+    # -- generic writes that skip unchanged rows ---------------------------------------
+
+    def save(self, obj, label):
+        try:
+            obj.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            messages = "；".join(f"{k}: {'、'.join(v)}" for k, v in error.message_dict.items())
+            raise DisclosureFileError(f"{label}：{messages}") from None
+        obj.save()
+
+    def upsert(self, model, keys, values, label):
+        """Create or update one record matched by `keys`; write only what differs."""
+        obj = model.objects.filter(**keys).first()
+        if obj is None:
+            obj = model(**keys, **values)
+            self.save(obj, label)
+            self.report.created += 1
+            self.report.changes.append(f"新增 {label}")
+            return obj
+        differs = {name: value for name, value in values.items() if getattr(obj, name) != value}
+        if differs:
+            for name, value in differs.items():
+                setattr(obj, name, value)
+            self.save(obj, label)
+            self.report.updated += 1
+            self.report.changes.append(f"修改 {label}：{'、'.join(differs)}")
+        return obj
+
+    def sync(self, model, parent, key, rows, label):
+        """Make the children of `parent` (a filter dict) exactly `rows` (dicts incl. `key`)."""
+        wanted = set()
+        for row in rows:
+            keys = {**parent, **{k: row[k] for k in key}}
+            values = {k: v for k, v in row.items() if k not in key}
+            self.upsert(model, keys, values, f"{label} {'/'.join(str(row[k]) for k in key)}")
+            wanted.add(tuple(row[k] if not hasattr(row[k], "pk") else row[k].pk for k in key))
+        for obj in model.objects.filter(**parent):
+            ident = tuple(getattr(obj, f"{k}_id", None) if hasattr(obj, f"{k}_id") else getattr(obj, k) for k in key)
+            if ident not in wanted:
+                obj.delete()
+                self.report.deleted += 1
+                self.report.changes.append(f"删除 {label} {obj}")
+
+    # -- the file's sections --------------------------------------------------------------
+
+    def load(self, data):
+        region = self.load_region(data.get("region", {}))
+        for template in data.get("templates", []):
+            self.load_template(template)
+        department = self.upsert(
+            Department,
+            {"region": region, "name": data["department"]["name"]},
+            {"short_name": data["department"].get("short_name", ""), "code": data["department"].get("code", "")},
+            f"部门 {data['department']['name']}",
+        )
+        year = data["disclosure"]["year"]
+        for order, unit in enumerate(data.get("units", []), start=1):
+            self.load_unit(department, year, order, unit)
+        disclosure = self.load_disclosure(department, data["disclosure"])
+        self.load_glossary(disclosure, data.get("glossary", []))
+        self.report.disclosure = disclosure
+        return self.report
+
+    def load_region(self, spec):
+        parent = None
+        for entry in spec.get("path", []):
+            level = choice_value(Region.Level, entry.get("level", ""), f"地区“{entry['name']}”的 level")
+            parent = self.upsert(Region, {"parent": parent, "name": entry["name"]}, {"level": level}, f"地区 {entry['name']}")
+        if parent is None:
+            raise DisclosureFileError("文件缺少 [region] path（地区层级）。")
+        return parent
+
+    def load_template(self, spec):
+        region = lookup(Region, "模板的 region", name=spec["region"])
+        kind = choice_value(Disclosure.Kind, spec.get("kind", "部门预算"), "模板的 kind")
+        unit = choice_value(NarrativeTemplate.TableUnit, spec.get("table_unit", "万元"), "模板的 table_unit")
+        self.upsert(
+            NarrativeTemplate,
+            {"region": region, "kind": kind, "first_year": spec["first_year"]},
+            {"name": spec["name"], "template_name": spec["file"], "table_unit": unit},
+            f"模板 {spec['name']}",
+        )
+
+    def load_unit(self, department, year, order, spec):
+        where = f"单位“{spec['name']}”"
+        unit = self.upsert(
+            Unit,
+            {"department": department, "name": spec["name"]},
+            {
+                "order": order,
+                "relation": choice_value(Unit.Relation, spec.get("relation", ""), f"{where}的 relation"),
+                "kind": choice_value(Unit.Kind, spec.get("kind", ""), f"{where}的 kind"),
+                "funding": choice_value(Unit.Funding, spec.get("funding", ""), f"{where}的 funding"),
+                "rank": spec.get("rank", ""),
+                "merged_into_parent": spec.get("merged_into_parent", False),
+            },
+            where,
+        )
+        unit_year = self.upsert(
+            UnitYear, {"unit": unit, "year": year}, {"duties_preamble": spec.get("duties_preamble", "")}, f"{where}{year}年"
+        )
+        parent = {"unit_year": unit_year}
+        duties = [{"order": i, "text": text} for i, text in enumerate(spec.get("duties", []), start=1)]
+        self.sync(Duty, parent, ["order"], duties, f"{where}职责")
+        sections = [{"order": i, "name": name} for i, name in enumerate(spec.get("sections", []), start=1)]
+        self.sync(Section, parent, ["order"], sections, f"{where}科室")
+        staffing = []
+        for name, count in spec.get("staffing", {}).items():
+            kind = StaffingKind.objects.filter(name=name).first() or self.upsert(StaffingKind, {"name": name}, {"order": 0}, f"编制类型 {name}")
+            staffing.append({"kind": kind, "count": count})
+        self.sync(StaffingQuota, parent, ["kind"], staffing, f"{where}编制")
+
+    def load_disclosure(self, department, spec):
+        where = "[disclosure]"
+        basic, project = spec.get("basic", {}), spec.get("project", {})
+        operating, performance = spec.get("operating_cost", {}), spec.get("performance", {})
+        vehicles = dict(spec.get("vehicles", {}))
+        unit = lookup(Unit, f"{where} unit", department=department, name=spec["unit"]) if spec.get("unit") else None
+        keys = {
+            "department": department,
+            "unit": unit,
+            "year": spec["year"],
+            "kind": choice_value(Disclosure.Kind, spec.get("kind", "部门预算"), f"{where} kind"),
+        }
+        values = {
+            "status": choice_value(Disclosure.Status, spec.get("status", "草稿"), f"{where} status"),
+            "npc_approved_on": spec.get("npc_approved_on"),
+            "finance_approved_on": spec.get("finance_approved_on"),
+            "published_on": spec.get("published_on"),
+            "index_number": spec.get("index_number", ""),
+            "publisher": spec.get("publisher", ""),
+            "contact_name": spec.get("contact_name", ""),
+            "contact_phone": spec.get("contact_phone", ""),
+            "income_change_reason": spec.get("income_change_reason", ""),
+            "prior_basic": money(basic.get("prior"), "[disclosure.basic] prior"),
+            "prior_project": money(project.get("prior"), "[disclosure.project] prior"),
+            "basic_change_reason": basic.get("change_reason", ""),
+            "basic_uses": basic.get("uses", ""),
+            "project_change_reason": project.get("change_reason", ""),
+            "official_expense_change_reason": spec.get("official_expense_change_reason", ""),
+            "operating_cost": money(operating.get("amount"), "[disclosure.operating_cost] amount"),
+            "prior_operating_cost": money(operating.get("prior"), "[disclosure.operating_cost] prior"),
+            "operating_cost_change_reason": operating.get("change_reason", ""),
+            "operating_cost_uses": operating.get("uses", ""),
+            "performance_amount": money(performance.get("amount"), "[disclosure.performance] amount"),
+            "vehicles_counted_on": vehicles.pop("counted_on", None),
+        }
+        disclosure = self.upsert(Disclosure, keys, values, f"公开文件 {spec['year']}")
+        parent = {"disclosure": disclosure}
+        year = disclosure.year
+
+        income = [
+            {
+                "source": lookup(IncomeSource, "[disclosure.income]", name=name),
+                "amount": money(line.get("amount"), f"收入“{name}”"),
+                "prior_amount": money(line.get("prior"), f"收入“{name}”上年数"),
+            }
+            for name, line in spec.get("income", {}).items()
+        ]
+        self.sync(IncomeLine, parent, ["source"], income, "收入")
+
+        expenditure = []
+        for i, line in enumerate(spec.get("expenditure", []), start=1):
+            at = f"第{i}条 [[disclosure.expenditure]]"
+            code = line.get("code")
+            expenditure.append(
+                {
+                    "source": lookup(IncomeSource, at, name=line.get("source", "一般公共预算拨款")),
+                    "functional_item": lookup(FunctionalItem, at, year=year, code=str(code)) if code else None,
+                    "basic": money(line.get("basic"), at),
+                    "project": money(line.get("project"), at),
+                    "total": money(line.get("total"), at),
+                }
+            )
+        self.sync(ExpenditureLine, parent, ["source", "functional_item"], expenditure, "支出")
+
+        projects = [{"order": i, "name": name, "amount": None} for i, name in enumerate(project.get("key_projects", []), start=1)]
+        self.sync(KeyProject, parent, ["order"], projects, "重点项目")
+
+        official = [
+            {
+                "item": lookup(OfficialExpenseItem, "[disclosure.official_expenses]", name=name),
+                "amount": money(line.get("amount"), f"“三公”经费“{name}”"),
+                "prior_amount": money(line.get("prior"), f"“三公”经费“{name}”上年数"),
+                "change_reason": line.get("change_reason", ""),
+            }
+            for name, line in spec.get("official_expenses", {}).items()
+        ]
+        self.sync(OfficialExpenseLine, parent, ["item"], official, "“三公”经费")
+
+        procurement = [
+            {
+                "source": lookup(IncomeSource, "[disclosure.procurement]", name=source),
+                "category": lookup(ProcurementCategory, "[disclosure.procurement]", name=category),
+                "amount": money(amount, f"政府采购“{source}·{category}”"),
+            }
+            for source, categories in spec.get("procurement", {}).items()
+            for category, amount in categories.items()
+        ]
+        self.sync(ProcurementLine, parent, ["source", "category"], procurement, "政府采购")
+
+        vehicle_lines = [
+            {"kind": lookup(VehicleKind, "[disclosure.vehicles]", name=kind), "held": line.get("held", 0), "planned": line.get("planned", 0)}
+            for kind, line in vehicles.items()
+        ]
+        self.sync(VehicleLine, parent, ["kind"], vehicle_lines, "车辆")
+        return disclosure
+
+    def load_glossary(self, disclosure, entries):
+        rows = []
+        for order, entry in enumerate(entries, start=1):
+            code = entry.get("code")
+            item = lookup(FunctionalItem, f"名词“{entry['term']}”的 code", year=disclosure.year, code=str(code)) if code else None
+            term = self.upsert(
+                Term,
+                {"name": entry["term"]},
+                {"definition": entry["definition"], "functional_item": item, "order": (int(code) if code else 0)},
+                f"名词 {entry['term']}",
+            )
+            rows.append({"term": term, "order": order})
+        self.sync(DisclosureTerm, {"disclosure": disclosure}, ["term"], rows, "名词解释")
+
+
+def read_disclosure_file(path):
+    """Parse a disclosure file; amounts come back as exact Decimals, never floats."""
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle, parse_float=Decimal)
+    except FileNotFoundError:
+        raise DisclosureFileError(f"找不到文件：{path}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise DisclosureFileError(f"文件格式错误（TOML）：{error}") from None
+
+
+@transaction.atomic
+def load_disclosure_file(path=REFERENCE_FILE):
+    """Load one disclosure file; all or nothing. Returns a LoadReport of what changed."""
+    data = read_disclosure_file(path)
+    try:
+        return Loader().load(data)
+    except KeyError as error:
+        raise DisclosureFileError(f"文件缺少必填项：{error.args[0]}") from None

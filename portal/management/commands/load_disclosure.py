@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.disclosure_file import REFERENCE_FILE, DisclosureFileError, load_disclosure_file
+
+
+class Command(BaseCommand):
+    help = "加载公开文件数据（TOML，格式见 docs/disclosure-file.md）；不给路径时加载渝中区政府办公室2025年参考数据。可重复运行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", help="数据文件路径")
+
+    def handle(self, *args, paths, **options):
+        for path in paths or [REFERENCE_FILE]:
+            try:
+                report = load_disclosure_file(path)
+            except DisclosureFileError as error:
+                raise CommandError(f"{path}：{error}（数据库未作任何修改）") from None
+            self.stdout.write(self.style.SUCCESS(f"{report.disclosure}：{report}"))

@@ -1,0 +1,25 @@
+"""Every number in a template goes through one of these filters (STYLE.md §12)."""
+
+from django import template
+
+from budgets.money import format_amount, format_wan, format_yuan
+
+register = template.Library()
+
+
+@register.filter
+def wan(value):
+    """Narrative form in 万元: `87.5`, `218`, `0`."""
+    return format_wan(value)
+
+
+@register.filter
+def amount(value, unit="wan"):
+    """Table form with two decimals, in 万元 (default) or 元 (`|amount:"yuan"`)."""
+    return format_yuan(value) if unit == "yuan" else format_amount(value)
+
+
+@register.filter
+def count(value):
+    """A head or vehicle count."""
+    return "" if value is None else str(int(value))

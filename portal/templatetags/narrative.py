@@ -1,0 +1,46 @@
+"""Sentence pieces of the generated narrative: change phrases, numbering, dates."""
+
+from django import template
+
+from budgets.money import format_wan
+
+register = template.Library()
+
+DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n):
+    """1 → 一, 10 → 十, 14 → 十四, 20 → 二十, 99 → 九十九 (enough for numbered parts)."""
+    if n < 10:
+        return DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
+
+
+@register.filter
+def cn_numeral(n):
+    return chinese_numeral(int(n))
+
+
+@register.simple_tag
+def change(comparison, word="比", label="上年"):
+    """`比2024年增加748.5万元`, `比2024年减少0.4万元` or `与2024年持平`; empty if unknown."""
+    direction = comparison.direction
+    if direction is None:
+        return ""
+    if direction == "flat":
+        return f"与{label}持平"
+    verb = "增加" if direction == "increase" else "减少"
+    return f"{word}{label}{verb}{format_wan(abs(comparison.change))}万元"
+
+
+@register.filter
+def cn_date(value):
+    """2025-02-12 → 2025年2月12日."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+@register.filter
+def cn_month(value):
+    """2024-12-31 → 2024年12月."""
+    return f"{value.year}年{value.month}月" if value else ""

@@ -1,0 +1,5 @@
+def home(request):
+    pass
+
+
+department = disclosure = glossary = home
