@@ -116,11 +116,18 @@ class DisclosureFigures:
         """True when basic + project covers every line (no line gives only a total)."""
         return all(line.is_split for line in self.expenditure_lines)
 
+    @staticmethod
+    def _expenditure_of(lines):
+        """Total of some lines: over functional items when they carry them, else basic +
+        project (a line without an item only restates the split of the classified ones)."""
+        classified = [line for line in lines if line.functional_item_id]
+        if classified:
+            return total(line.amount for line in classified)
+        return total(line.amount for line in lines)
+
     @cached_property
     def expenditure_total(self):
-        if self.classified_lines:
-            return self.expenditure_by_function
-        return self.basic_total + self.project_total
+        return self._expenditure_of(self.expenditure_lines)
 
     @cached_property
     def expenditure(self):
@@ -136,9 +143,29 @@ class DisclosureFigures:
     def project(self):
         return Comparison(self.project_total, self.disclosure.prior_project)
 
+    @cached_property
+    def headline_rows(self):
+        """The appropriation headline figures with last year's, for the part 三 table."""
+        basic, project = self.split_from("general_budget")
+        return [
+            ("一般公共预算财政拨款支出", self.appropriation_from("general_budget"), False),
+            ("基本支出", basic, True),
+            ("项目支出", project, True),
+            ("政府性基金预算财政拨款支出", self.appropriation_from("government_fund"), False),
+        ]
+
+    def split_from(self, source_code):
+        """(basic, project) Comparisons of the expenditure paid from one source. Last year's
+        split is known per disclosure, not per source, so it is used only when every line
+        is paid from that source."""
+        lines = [line for line in self.expenditure_lines if line.source.code == source_code]
+        if len(lines) == len(self.expenditure_lines):
+            return self.basic, self.project
+        return Comparison(total(line.basic for line in lines), None), Comparison(total(line.project for line in lines), None)
+
     def expenditure_from(self, source_code):
         """Expenditure paid from one source (e.g. general_budget for 一般公共预算财政拨款)."""
-        return total(line.amount for line in self.expenditure_lines if line.source.code == source_code)
+        return self._expenditure_of([line for line in self.expenditure_lines if line.source.code == source_code])
 
     def appropriation_from(self, source_code):
         """Expenditure from one appropriation source compared with last year's income from it

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import YEAR_VALIDATORS, Department, Region, Unit
 
+from .figures import Comparison
 from .money import MoneyField
 
 
@@ -344,6 +345,10 @@ class IncomeLine(models.Model):
     def __str__(self):
         return f"{self.source.name}"
 
+    @property
+    def comparison(self):
+        return Comparison(self.amount, self.prior_amount)
+
 
 class ExpenditureLine(models.Model):
     """Expenditure from one source under one functional item, split into basic and project.
@@ -450,6 +455,10 @@ class OfficialExpenseLine(models.Model):
 
     def __str__(self):
         return self.item.name
+
+    @property
+    def comparison(self):
+        return Comparison(self.amount, self.prior_amount)
 
 
 class ProcurementLine(models.Model):

@@ -23,3 +23,13 @@ def amount(value, unit="wan"):
 def count(value):
     """A head or vehicle count."""
     return "" if value is None else str(int(value))
+
+
+@register.filter
+def change_amount(comparison, unit="wan"):
+    """A table's 增减 cell: `+748.50`, `-91.69`, `0.00`, or `—` when last year is unknown."""
+    change = comparison.change
+    if change is None:
+        return "—"
+    text = amount(abs(change), unit)
+    return f"+{text}" if change > 0 else f"-{text}" if change < 0 else text

@@ -44,3 +44,31 @@ def cn_date(value):
 def cn_month(value):
     """2024-12-31 → 2024年12月."""
     return f"{value.year}年{value.month}月" if value else ""
+
+
+@register.filter
+def delta(comparison):
+    """`增加840.19万元`, `减少91.69万元` or `持平` (no comparison word)."""
+    direction = comparison.direction
+    if direction is None:
+        return ""
+    if direction == "flat":
+        return "持平"
+    verb = "增加" if direction == "increase" else "减少"
+    return f"{verb}{format_wan(abs(comparison.change))}万元"
+
+
+@register.filter
+def income_from(figures, source_code):
+    return figures.income_from(source_code)
+
+
+@register.filter
+def appropriation_from(figures, source_code):
+    return figures.appropriation_from(source_code)
+
+
+@register.filter
+def split_from(figures, source_code):
+    """(basic, project) comparisons of one source's expenditure."""
+    return figures.split_from(source_code)

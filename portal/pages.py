@@ -1,0 +1,94 @@
+"""One data function per public page (STYLE.md §10): each builds a plain structure that the
+HTML page renders today and the JSON/CSV downloads will render tomorrow, so they agree.
+
+Each function runs a fixed number of queries, whatever the size of what it shows.
+"""
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from budgets.models import Disclosure, NarrativeTemplate
+from glossary.models import DisclosureTerm, Term
+from organizations.models import Department, Unit, UnitYear
+
+DEFAULT_TEMPLATE = "narratives/chongqing-budget-2025.html"
+REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
+
+
+def home_data():
+    """Regions → departments → the years with a published disclosure."""
+    published = Disclosure.objects.published().filter(unit__isnull=True).order_by("-year")
+    departments = (
+        Department.objects.select_related("region__parent__parent__parent")
+        .prefetch_related(Prefetch("disclosures", queryset=published, to_attr="published_disclosures"))
+        .order_by("region__parent__order", "region__order", "region__name", "order", "name")
+    )
+    regions = {}
+    for department in departments:
+        if department.published_disclosures:
+            regions.setdefault(department.region, []).append(department)
+    years = sorted({d.year for ds in regions.values() for dep in ds for d in dep.published_disclosures}, reverse=True)
+    return {"regions": list(regions.items()), "years": years}
+
+
+def department_data(pk):
+    """One department and its published disclosures, newest first."""
+    published = Disclosure.objects.published().select_related("unit").order_by("-year", "unit__order")
+    try:
+        department = (
+            Department.objects.select_related("region__parent__parent__parent")
+            .prefetch_related(Prefetch("disclosures", queryset=published, to_attr="published_disclosures"))
+            .get(pk=pk)
+        )
+    except Department.DoesNotExist:
+        raise Http404("没有这个部门。") from None
+    crumbs = [{"label": region.name} for region in department.region.lineage()]
+    crumbs.append({"label": department.name})
+    return {"department": department, "disclosures": department.published_disclosures, "crumbs": crumbs}
+
+
+def units_of(disclosure):
+    """The units a disclosure describes, each with its duties, sections and staffing that year."""
+    units = Unit.objects.filter(department_id=disclosure.department_id)
+    if disclosure.unit_id:
+        units = units.filter(pk=disclosure.unit_id)
+    years = UnitYear.objects.filter(year=disclosure.year).prefetch_related("duties", "sections", "staffing__kind")
+    units = units.prefetch_related(Prefetch("years", queryset=years, to_attr="that_year"))
+    return [{"unit": unit, "year": unit.that_year[0] if unit.that_year else None} for unit in units]
+
+
+def disclosure_data(disclosure):
+    """Everything the disclosure page shows, for an already-fetched `for_page()` disclosure."""
+    region = disclosure.department.region
+    template = NarrativeTemplate.for_body(region=region, year=disclosure.year, kind=disclosure.kind)
+    table_unit = template.table_unit if template else NarrativeTemplate.TableUnit.WAN
+    glossary = DisclosureTerm.objects.filter(disclosure=disclosure).select_related("term")
+    return {
+        "disclosure": disclosure,
+        "figures": disclosure.figures,
+        "units": units_of(disclosure),
+        "glossary": [entry.term for entry in glossary],
+        "narrative_template": template.template_name if template else DEFAULT_TEMPLATE,
+        "table_unit": table_unit,
+        "unit_label": NarrativeTemplate.TableUnit(table_unit).label,
+        "crumbs": [
+            *({"label": r.name} for r in region.lineage()),
+            {"label": disclosure.department.name, "url": disclosure.department.get_absolute_url()},
+            {"label": f"{disclosure.year}年{disclosure.get_kind_display()}"},
+        ],
+    }
+
+
+def get_disclosure(pk, *, published_only=True):
+    queryset = Disclosure.objects.for_page().select_related(REGION_DEPTH)
+    if published_only:
+        queryset = queryset.published()
+    try:
+        return queryset.get(pk=pk)
+    except Disclosure.DoesNotExist:
+        raise Http404("没有这份公开文件，或它尚未公开。") from None
+
+
+def glossary_data():
+    """Every term, general ones first, then by classification code."""
+    return {"terms": list(Term.objects.select_related("functional_item")), "crumbs": [{"label": "名词解释"}]}
