@@ -6,7 +6,7 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -189,16 +189,18 @@ class DisclosureQuerySet(models.QuerySet):
         return self.filter(status=Disclosure.Status.PUBLISHED)
 
     def for_page(self):
-        """Everything the public page reads, in a fixed number of queries."""
+        """Everything the public page reads, in a fixed number of queries (one per line table)."""
+        def lines(name, *related):
+            model = Disclosure._meta.get_field(name).related_model
+            return Prefetch(name, queryset=model.objects.select_related(*related))
+
         return self.select_related("department__region", "unit").prefetch_related(
-            "income_lines__source",
-            "expenditure_lines__source",
-            "expenditure_lines__functional_item",
-            "basic_lines__economic_item",
-            "official_expense_lines__item__parent",
-            "procurement_lines__source",
-            "procurement_lines__category",
-            "vehicle_lines__kind",
+            lines("income_lines", "source"),
+            lines("expenditure_lines", "source", "functional_item"),
+            lines("basic_lines", "economic_item"),
+            lines("official_expense_lines", "item__parent"),
+            lines("procurement_lines", "source", "category"),
+            lines("vehicle_lines", "kind"),
             "key_projects",
         )
 

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from budgets.models import Disclosure, NarrativeTemplate
 from glossary.models import DisclosureTerm, Term
-from organizations.models import Department, Unit, UnitYear
+from organizations.models import Department, StaffingQuota, Unit, UnitYear
 
 DEFAULT_TEMPLATE = "narratives/chongqing-budget-2025.html"
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
@@ -52,7 +52,9 @@ def units_of(disclosure):
     units = Unit.objects.filter(department_id=disclosure.department_id)
     if disclosure.unit_id:
         units = units.filter(pk=disclosure.unit_id)
-    years = UnitYear.objects.filter(year=disclosure.year).prefetch_related("duties", "sections", "staffing__kind")
+    years = UnitYear.objects.filter(year=disclosure.year).prefetch_related(
+        "duties", "sections", Prefetch("staffing", queryset=StaffingQuota.objects.select_related("kind"))
+    )
     units = units.prefetch_related(Prefetch("years", queryset=years, to_attr="that_year"))
     return [{"unit": unit, "year": unit.that_year[0] if unit.that_year else None} for unit in units]
 

@@ -1,0 +1,314 @@
+"""The contact person's back office: one disclosure screen laid out like the document."""
+
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from organizations.models import UnitYear
+
+from .models import (
+    BasicExpenditureLine,
+    Disclosure,
+    EconomicItem,
+    ExpenditureLine,
+    FunctionalItem,
+    IncomeLine,
+    IncomeSource,
+    KeyProject,
+    NarrativeTemplate,
+    OfficialExpenseItem,
+    OfficialExpenseLine,
+    ProcurementCategory,
+    ProcurementLine,
+    VehicleKind,
+    VehicleLine,
+)
+from .money import format_wan
+from .resources import EconomicItemResource, FunctionalItemResource
+from .rules import ERROR, check_disclosure
+
+HEADER = "公开主体与发布信息"
+CHECKS = "一致性检查"
+PART_1 = "一、单位基本情况"
+PART_2 = "二、部门收支总体情况"
+PART_3 = "三、部门预算情况说明"
+PART_4 = "四、“三公”经费情况说明"
+PART_5 = "五、其他重要事项"
+PART_6 = "六、专业性名词解释"
+CONTACT = "公开联系人"
+NOT_YET = _("保存后显示。")
+
+
+def describe(comparison, label="上年"):
+    """`11091.84万元（上年10343.34万元，增加748.5万元）` for the read-only summaries."""
+    if comparison.current is None:
+        return "—"
+    text = f"{format_wan(comparison.current)}万元"
+    if comparison.prior is not None:
+        change = comparison.change
+        verb = "增加" if change > 0 else "减少" if change < 0 else "持平"
+        amount = "" if change == 0 else f"{format_wan(abs(change))}万元"
+        text += f"（{label}{format_wan(comparison.prior)}万元，{verb}{amount}）"
+    return text
+
+
+# ---------------------------------------------------------------- reference data
+
+
+@admin.register(FunctionalItem)
+class FunctionalItemAdmin(ImportExportModelAdmin):
+    resource_classes = [FunctionalItemResource]
+    list_display = ["code", "name", "level", "year"]
+    list_filter = ["year"]
+    search_fields = ["code", "name"]
+    ordering = ["-year", "code"]
+
+
+@admin.register(EconomicItem)
+class EconomicItemAdmin(ImportExportModelAdmin):
+    resource_classes = [EconomicItemResource]
+    list_display = ["code", "name", "year"]
+    list_filter = ["year"]
+    search_fields = ["code", "name"]
+    ordering = ["-year", "code"]
+
+
+@admin.register(IncomeSource)
+class IncomeSourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_appropriation", "order"]
+    list_filter = ["is_appropriation"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(OfficialExpenseItem)
+class OfficialExpenseItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "order"]
+    search_fields = ["name"]
+
+
+@admin.register(ProcurementCategory, VehicleKind)
+class OrderedNameAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    search_fields = ["name"]
+
+
+@admin.register(NarrativeTemplate)
+class NarrativeTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "kind", "first_year", "template_name", "table_unit"]
+    list_filter = ["kind", "table_unit"]
+    search_fields = ["name", "region__name", "template_name"]
+    autocomplete_fields = ["region"]
+
+
+# ---------------------------------------------------------------- the disclosure
+
+
+class UniqueLinesFormSet(BaseInlineFormSet):
+    """Reports two lines with the same key as a form error (some keys are conditional
+    database constraints, which Django's formset validation does not see)."""
+
+    line_key = ()
+    duplicate_message = _("有重复的行，请合并。")
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            key = tuple(form.cleaned_data.get(name) for name in self.line_key)
+            if key in seen:
+                raise ValidationError(self.duplicate_message)
+            seen.add(key)
+
+
+class ExpenditureFormSet(UniqueLinesFormSet):
+    line_key = ("source", "functional_item")
+    duplicate_message = _("同一资金来源的同一科目（或不分科目的合计）只能填写一行。")
+
+
+class PartInline(admin.TabularInline):
+    """An inline shown right after the fieldset named by `part` (see change_form.html)."""
+
+    part = None
+    extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Reference data is chosen here, not edited: drop the add/change/delete/view icons.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+            if hasattr(widget, flag):
+                setattr(widget, flag, False)
+        return field
+
+
+class IncomeLineInline(PartInline):
+    model = IncomeLine
+    part = PART_2
+    fields = ["source", "amount", "prior_amount"]
+
+
+class ExpenditureLineInline(PartInline):
+    model = ExpenditureLine
+    formset = ExpenditureFormSet
+    part = PART_2
+    fields = ["source", "functional_item", "basic", "project", "total"]
+    autocomplete_fields = ["functional_item"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "functional_item")
+
+
+class KeyProjectInline(PartInline):
+    model = KeyProject
+    part = PART_3
+    fields = ["order", "name", "amount"]
+
+
+class BasicExpenditureLineInline(PartInline):
+    model = BasicExpenditureLine
+    part = PART_3
+    fields = ["economic_item", "amount"]
+    autocomplete_fields = ["economic_item"]
+
+
+class OfficialExpenseLineInline(PartInline):
+    model = OfficialExpenseLine
+    part = PART_4
+    fields = ["item", "amount", "prior_amount", "change_reason"]
+
+
+class ProcurementLineInline(PartInline):
+    model = ProcurementLine
+    part = PART_5
+    fields = ["source", "category", "amount"]
+
+
+class VehicleLineInline(PartInline):
+    model = VehicleLine
+    part = PART_5
+    fields = ["kind", "held", "planned"]
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "department", "year", "kind", "status", "published_on"]
+    list_filter = ["year", "kind", "status", "department__region"]
+    search_fields = ["department__name", "department__short_name", "unit__name", "index_number"]
+    list_select_related = ["department", "unit"]
+    autocomplete_fields = ["department", "unit"]
+    date_hierarchy = "published_on"
+    readonly_fields = [
+        "status",
+        "problems",
+        "units_summary",
+        "income_summary",
+        "expenditure_summary",
+        "split_summary",
+        "official_expense_summary",
+        "procurement_summary",
+        "vehicle_summary",
+        "public_link",
+    ]
+    fieldsets = [
+        (HEADER, {"fields": [("department", "unit"), ("year", "kind"), "status", ("npc_approved_on", "finance_approved_on", "published_on"), ("index_number", "publisher"), "public_link"]}),
+        (CHECKS, {"fields": ["problems"], "description": _("保存后按公开规则检查：错误须改正后才能提交，提示请核实。")}),
+        (PART_1, {"fields": ["units_summary"], "description": _("各单位的职能职责、内设科室和编制按年度维护，点击单位名称编辑。")}),
+        (PART_2, {"fields": ["income_summary", "income_change_reason", "expenditure_summary"], "description": _("金额单位均为万元。收入、支出合计由下方各行自动计算。")}),
+        (PART_3, {"fields": ["split_summary", ("prior_basic", "prior_project"), "basic_change_reason", "basic_uses", "project_change_reason"], "description": _("基本支出和项目支出由支出预算各行合计；重点项目按说明中的顺序填写。")}),
+        (PART_4, {"fields": ["official_expense_summary", "official_expense_change_reason"]}),
+        (PART_5, {"fields": [("operating_cost", "prior_operating_cost"), "operating_cost_change_reason", "operating_cost_uses", "procurement_summary", "performance_amount", "vehicles_counted_on", "vehicle_summary"]}),
+        (CONTACT, {"fields": [("contact_name", "contact_phone")], "description": _("本地区模板要求在文末注明公开联系人及联系方式。")}),
+    ]
+    inlines = [
+        IncomeLineInline,
+        ExpenditureLineInline,
+        KeyProjectInline,
+        BasicExpenditureLineInline,
+        OfficialExpenseLineInline,
+        ProcurementLineInline,
+        VehicleLineInline,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("department__region", "unit")
+
+    @admin.display(description=_("检查结果"))
+    def problems(self, obj):
+        if obj.pk is None:
+            return NOT_YET
+        found = check_disclosure(obj)
+        if not found:
+            return _("未发现问题。")
+        return format_html(
+            '<ul class="disclosure-problems">{}</ul>',
+            format_html_join(
+                "", '<li class="{}"><strong>{}</strong> {}</li>',
+                ((p.severity, "错误" if p.severity == ERROR else "提示", p.message) for p in found),
+            ),
+        )
+
+    @admin.display(description=_("单位"))
+    def units_summary(self, obj):
+        if obj.pk is None:
+            return NOT_YET
+        units = obj.department.units.all() if obj.unit_id is None else [obj.unit]
+        years = {uy.unit_id: uy for uy in UnitYear.objects.filter(unit__in=units, year=obj.year)}
+        rows = []
+        for unit in units:
+            unit_year = years.get(unit.pk)
+            if unit_year:
+                url = reverse("admin:organizations_unityear_change", args=[unit_year.pk])
+                state = _("已填写")
+            else:
+                url = reverse("admin:organizations_unityear_add") + f"?unit={unit.pk}&year={obj.year}"
+                state = _("尚未填写本年度情况，点击添加")
+            rows.append((url, unit.name, state))
+        return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>（{}）</li>', rows))
+
+    @admin.display(description=_("收入合计"))
+    def income_summary(self, obj):
+        return describe(obj.figures.income) if obj.pk else NOT_YET
+
+    @admin.display(description=_("支出合计"))
+    def expenditure_summary(self, obj):
+        if obj.pk is None:
+            return NOT_YET
+        f = obj.figures
+        classes = "，".join(f"{row.code} {row.name} {format_wan(row.amount)}万元" for row in f.functional_rows)
+        return f"{describe(f.expenditure)}；按类：{classes or '—'}"
+
+    @admin.display(description=_("基本支出 / 项目支出"))
+    def split_summary(self, obj):
+        if obj.pk is None:
+            return NOT_YET
+        return f"基本支出 {describe(obj.figures.basic)}；项目支出 {describe(obj.figures.project)}"
+
+    @admin.display(description=_("“三公”经费合计"))
+    def official_expense_summary(self, obj):
+        return describe(obj.figures.official_expenses) if obj.pk else NOT_YET
+
+    @admin.display(description=_("政府采购合计"))
+    def procurement_summary(self, obj):
+        if obj.pk is None:
+            return NOT_YET
+        row = obj.figures.procurement
+        parts = "，".join(f"{category.name}{format_wan(amount)}万元" for category, amount in row.by_category)
+        return f"{format_wan(row.amount)}万元" + (f"（{parts}）" if parts else "")
+
+    @admin.display(description=_("车辆合计"))
+    def vehicle_summary(self, obj):
+        if obj.pk is None:
+            return NOT_YET
+        return f"实有{obj.figures.vehicles_held}辆，本年拟购置{obj.figures.vehicles_planned}辆"
+
+    @admin.display(description=_("公开页面"))
+    def public_link(self, obj):
+        if obj.pk is None or not obj.is_published:
+            return _("公开后显示链接。")
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), _("查看公开页面"))

@@ -1,0 +1,52 @@
+"""Glossary terms, and the glossary part of the disclosure screen.
+
+The disclosure admin belongs to `budgets`, which must not import the glossary; so this app
+extends it the documented Django way (unregister, subclass, register) with its inline."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from budgets.admin import PART_6, DisclosureAdmin, PartInline
+from budgets.models import Disclosure
+
+from .models import DisclosureTerm, Term
+from .resources import TermResource
+
+
+@admin.register(Term)
+class TermAdmin(ImportExportModelAdmin):
+    resource_classes = [TermResource]
+    list_display = ["name", "functional_code", "short_definition", "order"]
+    list_filter = ["functional_item__year"]
+    search_fields = ["name", "definition", "functional_item__code"]
+    autocomplete_fields = ["functional_item"]
+    list_select_related = ["functional_item"]
+
+    @admin.display(description=_("科目编码"), ordering="functional_item__code")
+    def functional_code(self, obj):
+        return obj.functional_item.code if obj.functional_item else "—"
+
+    @admin.display(description=_("解释"))
+    def short_definition(self, obj):
+        return obj.definition if len(obj.definition) <= 40 else obj.definition[:40] + "…"
+
+
+class DisclosureTermInline(PartInline):
+    model = DisclosureTerm
+    part = PART_6
+    fields = ["order", "term"]
+    autocomplete_fields = ["term"]
+
+
+admin.site.unregister(Disclosure)
+
+
+@admin.register(Disclosure)
+class DisclosureWithGlossaryAdmin(DisclosureAdmin):
+    inlines = [*DisclosureAdmin.inlines, DisclosureTermInline]
+    fieldsets = [
+        *DisclosureAdmin.fieldsets[:-1],
+        (PART_6, {"fields": [], "description": _("按说明中的顺序选择名词；名词本身在“名词解释”中维护。")}),
+        DisclosureAdmin.fieldsets[-1],
+    ]

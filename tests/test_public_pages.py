@@ -1,0 +1,54 @@
+import pytest
+from django.urls import reverse
+
+from tests import factories
+from tests.pagetext import visible_text
+
+
+def test_home_lists_regions_departments_and_years(client, reference):
+    page = visible_text(client.get(reverse("portal:home")).content.decode())
+    assert "重庆市›渝中区" in page
+    assert "重庆市渝中区人民政府办公室" in page and "2025年部门预算" in page
+
+
+def test_home_without_disclosures_says_so(client, db):
+    assert "目前还没有已公开的部门预算" in visible_text(client.get(reverse("portal:home")).content.decode())
+
+
+def test_department_page_lists_its_published_disclosures(client, reference):
+    page = visible_text(client.get(reference.department.get_absolute_url()).content.decode())
+    assert "重庆市渝中区人民政府办公室2025年部门预算情况说明" in page and "2025年2月12日公开" in page
+
+
+def test_unknown_department_and_disclosure_are_404(client, db):
+    assert client.get(reverse("portal:department", args=[999])).status_code == 404
+    assert client.get(reverse("portal:disclosure", args=[999])).status_code == 404
+
+
+def test_glossary_page_lists_every_term_with_its_code(client, reference):
+    page = visible_text(client.get(reverse("portal:glossary")).content.decode())
+    assert "行政运行2010301反映行政单位" in page
+    assert "“三公”经费指用一般公共预算财政拨款安排" in page
+
+
+@pytest.mark.parametrize("name", ["portal:home", "portal:glossary"])
+def test_list_pages_run_a_fixed_number_of_queries(client, reference, django_assert_max_num_queries, name):
+    with django_assert_max_num_queries(3):
+        client.get(reverse(name))
+
+
+def test_a_full_disclosure_rolls_up_to_class_and_shows_no_missing_detail_note(client, reference_data):
+    d = factories.disclosure(lines=[("2010301", "100", "0"), ("2010302", "0", "50"), ("2080505", "20", "0")])
+    page = visible_text(client.get(d.get_absolute_url()).content.decode())
+    assert "201一般公共服务支出150.00100.0050.00" in page
+    assert "20103政府办公厅（室）及相关机构事务150.00100.0050.00" in page
+    assert "2010301行政运行100.00100.000.00" in page
+    assert "未公布" not in page
+    assert "测试局2025年无使用政府性基金预算拨款安排的支出。" in page
+
+
+def test_user_text_is_escaped(client, reference):
+    reference.income_change_reason = "<script>alert(1)</script>"
+    reference.save()
+    html = client.get(reference.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html

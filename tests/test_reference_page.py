@@ -1,0 +1,121 @@
+"""The first acceptance test: every fact of the reference document is on its public page,
+and the generated sentences of parts 二 to 五 read as the document's own."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+from tests.pagetext import squash, visible_text
+
+PART_HEADINGS = [
+    "一、单位基本情况",
+    "二、部门收支总体情况",
+    "三、部门预算情况说明",
+    "四、“三公”经费情况说明",
+    "五、其他重要事项的情况说明",
+    "六、专业性名词解释",
+]
+
+# Where the published document slips (a word or punctuation), the portal prints the item's
+# official name and its standard separator; the facts are the same. Listed here, not hidden.
+DOCUMENT_SLIPS = {
+    "因公出国（境）费用0万元": "因公出国（境）费0万元",
+    "减少34万元；主要原因": "减少34万元，主要原因",
+}
+
+
+def part(text, start, end=None):
+    body = text.split(start, 1)[1]
+    return body.split(end, 1)[0] if end else body
+
+
+@pytest.fixture
+def disclosure_page(client, reference):
+    response = client.get(reference.get_absolute_url())
+    assert response.status_code == 200
+    return visible_text(response.content.decode())
+
+
+def test_every_amount_and_count_of_the_reference_is_on_the_page(disclosure_page, reference_text):
+    amounts = set(re.findall(r"\d+(?:\.\d+)?万元", reference_text))
+    counts = set(re.findall(r"\d+(?:人|辆|个科室)", reference_text))
+    assert len(amounts) > 20 and len(counts) >= 6
+    missing = sorted(fact for fact in amounts | counts if fact not in disclosure_page)
+    assert missing == []
+
+
+def test_every_duty_paragraph_is_on_the_page(disclosure_page, reference_text):
+    duties_part = part(reference_text, "（一）职能职责。", "（二）单位构成。")
+    duties = [re.sub(r"^（\d+）", "", line.strip()) for line in duties_part.splitlines() if line.strip().startswith("（")]
+    assert len(duties) == 45
+    assert [d for d in duties if squash(d) not in disclosure_page] == []
+
+
+def test_every_unit_and_section_is_on_the_page(disclosure_page, reference_text):
+    composition = part(reference_text, "（二）单位构成。", "二、部门收支总体情况")
+    sections = []
+    for listing in re.findall(r"(?:分别是：|现设有)([^。]+?)。", composition):
+        sections += [s for s in re.split(r"、|和", listing) if s.endswith("科") or s.endswith("室") or "（" in s]
+    assert len(sections) == 20
+    units = re.findall(r"^\d\.\s*(重庆市\S+)$", reference_text, flags=re.M)
+    assert len(units) == 4
+    assert [name for name in sections + units if name not in disclosure_page] == []
+    assert "机构规格为正科级" in disclosure_page and disclosure_page.count("经费渠道为财政全额拨款") == 2
+    assert disclosure_page.count("公益一类事业单位") == 2
+
+
+def test_every_glossary_term_and_definition_is_on_the_page(disclosure_page, reference_text):
+    glossary = part(reference_text, "六、专业性名词解释", "单位预算公开联系人")
+    terms = re.findall(r"^（[一二三四五六七八九十]+）([^：\n]+)：(.+)$", glossary, flags=re.M)
+    assert len(terms) == 19
+    for term, definition in terms:
+        assert f"{term}：{squash(definition)}" in disclosure_page
+
+
+def test_the_headings_key_projects_and_contact_line_are_on_the_page(disclosure_page, reference_text):
+    assert [h for h in PART_HEADINGS if h not in disclosure_page] == []
+    projects = part(reference_text, "主要用于接待", "等重点工作").split("；")
+    assert len(projects) == 25 and all(squash(p) in disclosure_page for p in projects)
+    assert "单位预算公开联系人：严天洁联系方式：023-63259683" in disclosure_page
+    assert "重庆市渝中区人民政府办公室2025年部门预算情况说明" in disclosure_page
+    assert "2025年2月12日" in disclosure_page
+
+
+def test_generated_sentences_of_parts_two_to_five_match_the_reference(disclosure_page, reference_text):
+    body = squash(part(reference_text, "二、部门收支总体情况", "六、专业性名词解释"))
+    for slip, standard in DOCUMENT_SLIPS.items():
+        assert slip in body
+        body = body.replace(slip, standard)
+    for heading in PART_HEADINGS[1:5]:
+        body = body.replace(heading, "")
+    sentences = [s + "。" for s in body.split("。") if s]
+    assert len(sentences) >= 15
+    assert [s for s in sentences if s not in disclosure_page] == []
+
+
+def test_headings_come_in_the_templates_order(disclosure_page):
+    positions = [disclosure_page.index(h, disclosure_page.index("一、单位基本情况（一）")) if i else disclosure_page.index("一、单位基本情况（一）") for i, h in enumerate(PART_HEADINGS)]
+    assert positions == sorted(positions)
+
+
+def test_the_page_runs_the_same_number_of_queries_however_large(client, reference, django_assert_max_num_queries, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reference.get_absolute_url()
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    factories.grow(reference, 12)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert "附加单位11" in response.content.decode()
+    assert len(small.captured_queries) <= 16
+
+
+def test_a_draft_is_not_public(client, reference):
+    reference.status = reference.Status.DRAFT
+    reference.save()
+    assert client.get(reference.get_absolute_url()).status_code == 404
+    assert reference.department.name not in client.get(reverse("portal:home")).content.decode()
