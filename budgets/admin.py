@@ -1,8 +1,8 @@
 """The contact person's back office: one disclosure screen laid out like the document."""
 
 from django.contrib import admin
-from django.forms.models import BaseInlineFormSet
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -118,7 +118,11 @@ class UniqueLinesFormSet(BaseInlineFormSet):
         super().clean()
         seen = set()
         for form in self.forms:
-            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+            if (
+                not hasattr(form, "cleaned_data")
+                or not form.cleaned_data
+                or form.cleaned_data.get("DELETE")
+            ):
                 continue
             key = tuple(form.cleaned_data.get(name) for name in self.line_key)
             if key in seen:
@@ -141,7 +145,12 @@ class PartInline(admin.TabularInline):
         # Reference data is chosen here, not edited: drop the add/change/delete/view icons.
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         widget = getattr(field, "widget", None)
-        for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+        for flag in (
+            "can_add_related",
+            "can_change_related",
+            "can_delete_related",
+            "can_view_related",
+        ):
             if hasattr(widget, flag):
                 setattr(widget, flag, False)
         return field
@@ -216,14 +225,77 @@ class DisclosureAdmin(admin.ModelAdmin):
         "public_link",
     ]
     fieldsets = [
-        (HEADER, {"fields": [("department", "unit"), ("year", "kind"), "status", ("npc_approved_on", "finance_approved_on", "published_on"), ("index_number", "publisher"), "public_link"]}),
-        (CHECKS, {"fields": ["problems"], "description": _("保存后按公开规则检查：错误须改正后才能提交，提示请核实。")}),
-        (PART_1, {"fields": ["units_summary"], "description": _("各单位的职能职责、内设科室和编制按年度维护，点击单位名称编辑。")}),
-        (PART_2, {"fields": ["income_summary", "income_change_reason", "expenditure_summary"], "description": _("金额单位均为万元。收入、支出合计由下方各行自动计算。")}),
-        (PART_3, {"fields": ["split_summary", ("prior_basic", "prior_project"), "basic_change_reason", "basic_uses", "project_change_reason"], "description": _("基本支出和项目支出由支出预算各行合计；重点项目按说明中的顺序填写。")}),
+        (
+            HEADER,
+            {
+                "fields": [
+                    ("department", "unit"),
+                    ("year", "kind"),
+                    "status",
+                    ("npc_approved_on", "finance_approved_on", "published_on"),
+                    ("index_number", "publisher"),
+                    "public_link",
+                ]
+            },
+        ),
+        (
+            CHECKS,
+            {
+                "fields": ["problems"],
+                "description": _("保存后按公开规则检查：错误须改正后才能提交，提示请核实。"),
+            },
+        ),
+        (
+            PART_1,
+            {
+                "fields": ["units_summary"],
+                "description": _("各单位的职能职责、内设科室和编制按年度维护，点击单位名称编辑。"),
+            },
+        ),
+        (
+            PART_2,
+            {
+                "fields": ["income_summary", "income_change_reason", "expenditure_summary"],
+                "description": _("金额单位均为万元。收入、支出合计由下方各行自动计算。"),
+            },
+        ),
+        (
+            PART_3,
+            {
+                "fields": [
+                    "split_summary",
+                    ("prior_basic", "prior_project"),
+                    "basic_change_reason",
+                    "basic_uses",
+                    "project_change_reason",
+                ],
+                "description": _(
+                    "基本支出和项目支出由支出预算各行合计；重点项目按说明中的顺序填写。"
+                ),
+            },
+        ),
         (PART_4, {"fields": ["official_expense_summary", "official_expense_change_reason"]}),
-        (PART_5, {"fields": [("operating_cost", "prior_operating_cost"), "operating_cost_change_reason", "operating_cost_uses", "procurement_summary", "performance_amount", "vehicles_counted_on", "vehicle_summary"]}),
-        (CONTACT, {"fields": [("contact_name", "contact_phone")], "description": _("本地区模板要求在文末注明公开联系人及联系方式。")}),
+        (
+            PART_5,
+            {
+                "fields": [
+                    ("operating_cost", "prior_operating_cost"),
+                    "operating_cost_change_reason",
+                    "operating_cost_uses",
+                    "procurement_summary",
+                    "performance_amount",
+                    "vehicles_counted_on",
+                    "vehicle_summary",
+                ]
+            },
+        ),
+        (
+            CONTACT,
+            {
+                "fields": [("contact_name", "contact_phone")],
+                "description": _("本地区模板要求在文末注明公开联系人及联系方式。"),
+            },
+        ),
     ]
     inlines = [
         IncomeLineInline,
@@ -248,7 +320,8 @@ class DisclosureAdmin(admin.ModelAdmin):
         return format_html(
             '<ul class="disclosure-problems">{}</ul>',
             format_html_join(
-                "", '<li class="{}"><strong>{}</strong> {}</li>',
+                "",
+                '<li class="{}"><strong>{}</strong> {}</li>',
                 ((p.severity, "错误" if p.severity == ERROR else "提示", p.message) for p in found),
             ),
         )
@@ -266,10 +339,14 @@ class DisclosureAdmin(admin.ModelAdmin):
                 url = reverse("admin:organizations_unityear_change", args=[unit_year.pk])
                 state = _("已填写")
             else:
-                url = reverse("admin:organizations_unityear_add") + f"?unit={unit.pk}&year={obj.year}"
+                url = (
+                    reverse("admin:organizations_unityear_add") + f"?unit={unit.pk}&year={obj.year}"
+                )
                 state = _("尚未填写本年度情况，点击添加")
             rows.append((url, unit.name, state))
-        return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>（{}）</li>', rows))
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>（{}）</li>', rows)
+        )
 
     @admin.display(description=_("收入合计"))
     def income_summary(self, obj):
@@ -280,7 +357,9 @@ class DisclosureAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return NOT_YET
         f = obj.figures
-        classes = "，".join(f"{row.code} {row.name} {format_wan(row.amount)}万元" for row in f.functional_rows)
+        classes = "，".join(
+            f"{row.code} {row.name} {format_wan(row.amount)}万元" for row in f.functional_rows
+        )
         return f"{describe(f.expenditure)}；按类：{classes or '—'}"
 
     @admin.display(description=_("基本支出 / 项目支出"))
@@ -298,7 +377,9 @@ class DisclosureAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return NOT_YET
         row = obj.figures.procurement
-        parts = "，".join(f"{category.name}{format_wan(amount)}万元" for category, amount in row.by_category)
+        parts = "，".join(
+            f"{category.name}{format_wan(amount)}万元" for category, amount in row.by_category
+        )
         return f"{format_wan(row.amount)}万元" + (f"（{parts}）" if parts else "")
 
     @admin.display(description=_("车辆合计"))
@@ -311,4 +392,8 @@ class DisclosureAdmin(admin.ModelAdmin):
     def public_link(self, obj):
         if obj.pk is None or not obj.is_published:
             return _("公开后显示链接。")
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), _("查看公开页面"))
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            obj.get_absolute_url(),
+            _("查看公开页面"),
+        )

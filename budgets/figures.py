@@ -132,7 +132,11 @@ class DisclosureFigures:
     @cached_property
     def expenditure(self):
         d = self.disclosure
-        prior = None if d.prior_basic is None and d.prior_project is None else total([d.prior_basic, d.prior_project])
+        prior = (
+            None
+            if d.prior_basic is None and d.prior_project is None
+            else total([d.prior_basic, d.prior_project])
+        )
         return Comparison(self.expenditure_total, prior)
 
     @cached_property
@@ -161,11 +165,15 @@ class DisclosureFigures:
         lines = [line for line in self.expenditure_lines if line.source.code == source_code]
         if len(lines) == len(self.expenditure_lines):
             return self.basic, self.project
-        return Comparison(total(line.basic for line in lines), None), Comparison(total(line.project for line in lines), None)
+        return Comparison(total(line.basic for line in lines), None), Comparison(
+            total(line.project for line in lines), None
+        )
 
     def expenditure_from(self, source_code):
         """Expenditure paid from one source (e.g. general_budget for 一般公共预算财政拨款)."""
-        return self._expenditure_of([line for line in self.expenditure_lines if line.source.code == source_code])
+        return self._expenditure_of(
+            [line for line in self.expenditure_lines if line.source.code == source_code]
+        )
 
     def appropriation_from(self, source_code):
         """Expenditure from one appropriation source compared with last year's income from it
@@ -247,7 +255,24 @@ class DisclosureFigures:
             if parent is not None:
                 amount, prior = groups.get(parent, (ZERO, ZERO))
                 groups[parent] = (amount + line.amount, prior + (line.prior_amount or ZERO))
-        return [(item, Comparison(*values)) for item, values in sorted(groups.items(), key=lambda kv: kv[0].order)]
+        return [
+            (item, Comparison(*values))
+            for item, values in sorted(groups.items(), key=lambda kv: kv[0].order)
+        ]
+
+    @cached_property
+    def official_expense_table(self):
+        """Rows (label, comparison, indented) in table order: a group's subtotal stands
+        where its first item would, followed by its items."""
+        groups = dict(self.official_expense_groups)
+        rows, shown = [], set()
+        for line in self.official_expense_lines:
+            parent = line.item.parent
+            if parent is not None and parent not in shown:
+                shown.add(parent)
+                rows.append((parent.name, groups[parent], False))
+            rows.append((line.item.name, line.comparison, parent is not None))
+        return rows
 
     # -- 机关运行经费 ---------------------------------------------------------------------
 
@@ -277,9 +302,14 @@ class DisclosureFigures:
     @cached_property
     def procurement_by_source(self):
         """One row per funding source, each split by category."""
-        sources = sorted({line.source for line in self.procurement_lines}, key=lambda s: (s.order, s.pk))
+        sources = sorted(
+            {line.source for line in self.procurement_lines}, key=lambda s: (s.order, s.pk)
+        )
         return [
-            self._procurement_row(source.name, [line for line in self.procurement_lines if line.source_id == source.pk])
+            self._procurement_row(
+                source.name,
+                [line for line in self.procurement_lines if line.source_id == source.pk],
+            )
             for source in sources
         ]
 

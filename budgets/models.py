@@ -46,7 +46,8 @@ class FunctionalItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "code"], name="functionalitem_unique_code"),
             models.CheckConstraint(
-                condition=Q(code__regex=r"^([0-9]{3}|[0-9]{5}|[0-9]{7})$"), name="functionalitem_code_shape"
+                condition=Q(code__regex=r"^([0-9]{3}|[0-9]{5}|[0-9]{7})$"),
+                name="functionalitem_code_shape",
             ),
         ]
 
@@ -71,7 +72,9 @@ class EconomicItem(models.Model):
         ordering = ["-year", "code"]
         constraints = [
             models.UniqueConstraint(fields=["year", "code"], name="economicitem_unique_code"),
-            models.CheckConstraint(condition=Q(code__regex=r"^([0-9]{3}|[0-9]{5})$"), name="economicitem_code_shape"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^([0-9]{3}|[0-9]{5})$"), name="economicitem_code_shape"
+            ),
         ]
 
     def __str__(self):
@@ -82,7 +85,12 @@ class IncomeSource(models.Model):
     """A source of funds (一般公共预算拨款, 事业收入 …). Income lines and expenditure lines
     both name one, so 财政拨款 tables are the lines of the appropriation sources."""
 
-    code = models.SlugField(_("代码"), max_length=40, unique=True, help_text=_("模板中引用的稳定代码，如 general_budget。"))
+    code = models.SlugField(
+        _("代码"),
+        max_length=40,
+        unique=True,
+        help_text=_("模板中引用的稳定代码，如 general_budget。"),
+    )
     name = models.CharField(_("名称"), max_length=50)
     is_appropriation = models.BooleanField(_("属于财政拨款"), default=False)
     order = models.PositiveIntegerField(_("排序"), default=0)
@@ -101,7 +109,12 @@ class OfficialExpenseItem(models.Model):
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("所属合计项"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name=_("所属合计项"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
 
@@ -153,20 +166,30 @@ class NarrativeTemplate(models.Model):
         YUAN = "yuan", _("元")
 
     name = models.CharField(_("名称"), max_length=100)
-    region = models.ForeignKey(Region, verbose_name=_("适用地区"), on_delete=models.CASCADE, related_name="+")
-    first_year = models.PositiveIntegerField(_("起用年度"), validators=YEAR_VALIDATORS)
-    kind = models.CharField(_("公开类型"), max_length=20, choices=DisclosureKind.choices, default=DisclosureKind.BUDGET)
-    template_name = models.CharField(
-        _("模板文件"), max_length=200, help_text=_("templates/ 下的路径，如 narratives/chongqing-budget-2025.html")
+    region = models.ForeignKey(
+        Region, verbose_name=_("适用地区"), on_delete=models.CASCADE, related_name="+"
     )
-    table_unit = models.CharField(_("表格金额单位"), max_length=10, choices=TableUnit.choices, default=TableUnit.WAN)
+    first_year = models.PositiveIntegerField(_("起用年度"), validators=YEAR_VALIDATORS)
+    kind = models.CharField(
+        _("公开类型"), max_length=20, choices=DisclosureKind.choices, default=DisclosureKind.BUDGET
+    )
+    template_name = models.CharField(
+        _("模板文件"),
+        max_length=200,
+        help_text=_("templates/ 下的路径，如 narratives/chongqing-budget-2025.html"),
+    )
+    table_unit = models.CharField(
+        _("表格金额单位"), max_length=10, choices=TableUnit.choices, default=TableUnit.WAN
+    )
 
     class Meta:
         verbose_name = _("情况说明模板")
         verbose_name_plural = _("情况说明模板")
         ordering = ["region", "-first_year"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "kind", "first_year"], name="narrativetemplate_unique_start"),
+            models.UniqueConstraint(
+                fields=["region", "kind", "first_year"], name="narrativetemplate_unique_start"
+            ),
         ]
 
     def __str__(self):
@@ -190,6 +213,7 @@ class DisclosureQuerySet(models.QuerySet):
 
     def for_page(self):
         """Everything the public page reads, in a fixed number of queries (one per line table)."""
+
         def lines(name, *related):
             model = Disclosure._meta.get_field(name).related_model
             return Prefetch(name, queryset=model.objects.select_related(*related))
@@ -233,39 +257,85 @@ class Disclosure(models.Model):
     )
     year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     kind = models.CharField(_("公开类型"), max_length=20, choices=Kind.choices, default=Kind.BUDGET)
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
-
-    npc_approved_on = models.DateField(_("人大批准日期"), null=True, blank=True, help_text=_("本级人大批准年度预算的日期。"))
-    finance_approved_on = models.DateField(
-        _("财政批复日期"), null=True, blank=True, help_text=_("财政部门批复本部门预算的日期，公开时限自此起算。")
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
-    published_on = models.DateField(_("公开日期"), null=True, blank=True, help_text=_("即发布日期，公开页面显示。"))
-    index_number = models.CharField(_("索引号"), max_length=60, blank=True, help_text=_("政府信息公开索引号，没有则留空。"))
-    publisher = models.CharField(_("发布机构"), max_length=200, blank=True, help_text=_("留空时显示公开主体名称。"))
+
+    npc_approved_on = models.DateField(
+        _("人大批准日期"), null=True, blank=True, help_text=_("本级人大批准年度预算的日期。")
+    )
+    finance_approved_on = models.DateField(
+        _("财政批复日期"),
+        null=True,
+        blank=True,
+        help_text=_("财政部门批复本部门预算的日期，公开时限自此起算。"),
+    )
+    published_on = models.DateField(
+        _("公开日期"), null=True, blank=True, help_text=_("即发布日期，公开页面显示。")
+    )
+    index_number = models.CharField(
+        _("索引号"), max_length=60, blank=True, help_text=_("政府信息公开索引号，没有则留空。")
+    )
+    publisher = models.CharField(
+        _("发布机构"), max_length=200, blank=True, help_text=_("留空时显示公开主体名称。")
+    )
     contact_name = models.CharField(_("公开联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=50, blank=True, help_text=_("如：023-63259683"))
+    contact_phone = models.CharField(
+        _("联系电话"), max_length=50, blank=True, help_text=_("如：023-63259683")
+    )
 
     income_change_reason = models.TextField(
-        _("收入增减原因"), blank=True, help_text=_("完整原因句，按公开文本的措辞，如“主要是新增……经费拨款增加748.5万元”。")
+        _("收入增减原因"),
+        blank=True,
+        help_text=_("完整原因句，按公开文本的措辞，如“主要是新增……经费拨款增加748.5万元”。"),
     )
-    prior_basic = MoneyField(_("上年基本支出"), null=True, blank=True, help_text=_("万元；有上年公开数据时自动带出，可按可比口径调整。"))
-    prior_project = MoneyField(_("上年项目支出"), null=True, blank=True, help_text=_("万元；有上年公开数据时自动带出，可调整。"))
-    basic_change_reason = models.TextField(_("基本支出增减原因"), blank=True, help_text=_("如“主要原因是机构改革，人员调整”。"))
-    basic_uses = models.TextField(_("基本支出主要用途"), blank=True, help_text=_("“主要用于”之后的内容。"))
+    prior_basic = MoneyField(
+        _("上年基本支出"),
+        null=True,
+        blank=True,
+        help_text=_("万元；有上年公开数据时自动带出，可按可比口径调整。"),
+    )
+    prior_project = MoneyField(
+        _("上年项目支出"),
+        null=True,
+        blank=True,
+        help_text=_("万元；有上年公开数据时自动带出，可调整。"),
+    )
+    basic_change_reason = models.TextField(
+        _("基本支出增减原因"), blank=True, help_text=_("如“主要原因是机构改革，人员调整”。")
+    )
+    basic_uses = models.TextField(
+        _("基本支出主要用途"), blank=True, help_text=_("“主要用于”之后的内容。")
+    )
     project_change_reason = models.TextField(_("项目支出增减原因"), blank=True)
-    official_expense_change_reason = models.TextField(_("“三公”经费总额增减原因"), blank=True, help_text=_("可留空；各分项原因在下方分项中填写。"))
+    official_expense_change_reason = models.TextField(
+        _("“三公”经费总额增减原因"), blank=True, help_text=_("可留空；各分项原因在下方分项中填写。")
+    )
 
     operating_cost = MoneyField(
-        _("机关运行经费"), null=True, blank=True, help_text=_("万元。仅行政单位和参公事业单位有此项；不适用时留空。")
+        _("机关运行经费"),
+        null=True,
+        blank=True,
+        help_text=_("万元。仅行政单位和参公事业单位有此项；不适用时留空。"),
     )
-    prior_operating_cost = MoneyField(_("上年机关运行经费"), null=True, blank=True, help_text=_("万元。"))
+    prior_operating_cost = MoneyField(
+        _("上年机关运行经费"), null=True, blank=True, help_text=_("万元。")
+    )
     operating_cost_change_reason = models.TextField(_("机关运行经费增减原因"), blank=True)
-    operating_cost_uses = models.TextField(_("机关运行经费主要用途"), blank=True, help_text=_("“主要用于”之后的内容。"))
+    operating_cost_uses = models.TextField(
+        _("机关运行经费主要用途"), blank=True, help_text=_("“主要用于”之后的内容。")
+    )
     performance_amount = MoneyField(
-        _("实行绩效目标管理的项目支出"), null=True, blank=True, help_text=_("万元，涉及的一般公共预算财政拨款金额。")
+        _("实行绩效目标管理的项目支出"),
+        null=True,
+        blank=True,
+        help_text=_("万元，涉及的一般公共预算财政拨款金额。"),
     )
     vehicles_counted_on = models.DateField(
-        _("车辆统计截至"), null=True, blank=True, help_text=_("如 2024-12-31，页面显示为“截至2024年12月”。")
+        _("车辆统计截至"),
+        null=True,
+        blank=True,
+        help_text=_("如 2024-12-31，页面显示为“截至2024年12月”。"),
     )
 
     objects = DisclosureQuerySet.as_manager()
@@ -273,7 +343,13 @@ class Disclosure(models.Model):
     class Meta:
         verbose_name = _("公开文件")
         verbose_name_plural = _("公开文件")
-        ordering = ["-year", "department__region__order", "department__order", "department__name", "unit__order"]
+        ordering = [
+            "-year",
+            "department__region__order",
+            "department__order",
+            "department__name",
+            "unit__order",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "year", "kind"],
@@ -287,18 +363,25 @@ class Disclosure(models.Model):
                 name="disclosure_unique_unit_year_kind",
                 violation_error_message=_("该单位该年度已有同类公开文件。"),
             ),
-            non_negative("prior_basic", "prior_project", "operating_cost", "prior_operating_cost", "performance_amount", name="disclosure_amounts_non_negative"),
+            non_negative(
+                "prior_basic",
+                "prior_project",
+                "operating_cost",
+                "prior_operating_cost",
+                "performance_amount",
+                name="disclosure_amounts_non_negative",
+            ),
         ]
 
     def __str__(self):
         return f"{self.body_name} {self.year}年{self.get_kind_display()}"
 
+    def get_absolute_url(self):
+        return reverse("portal:disclosure", args=[self.pk])
+
     def clean(self):
         if self.unit_id and self.department_id and self.unit.department_id != self.department_id:
             raise ValidationError({"unit": _("所选单位不属于该部门。")})
-
-    def get_absolute_url(self):
-        return reverse("portal:disclosure", args=[self.pk])
 
     @property
     def body_name(self):
@@ -308,7 +391,11 @@ class Disclosure(models.Model):
     @property
     def title(self):
         """The document title, e.g. 重庆市渝中区人民政府办公室2025年部门预算情况说明."""
-        kind = "单位预算" if self.unit_id and self.kind == self.Kind.BUDGET else self.get_kind_display()
+        kind = (
+            "单位预算"
+            if self.unit_id and self.kind == self.Kind.BUDGET
+            else self.get_kind_display()
+        )
         return f"{self.body_name}{self.year}年{kind}情况说明"
 
     @property
@@ -330,17 +417,31 @@ class Disclosure(models.Model):
 class IncomeLine(models.Model):
     """Income budget from one source (部门收入总表), with last year's figure."""
 
-    disclosure = models.ForeignKey(Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="income_lines")
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="income_lines",
+    )
     source = models.ForeignKey(IncomeSource, verbose_name=_("收入来源"), on_delete=models.PROTECT)
     amount = MoneyField(_("本年预算数（万元）"))
-    prior_amount = MoneyField(_("上年预算数（万元）"), null=True, blank=True, help_text=_("有上年公开数据时自动带出，可调整。"))
+    prior_amount = MoneyField(
+        _("上年预算数（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("有上年公开数据时自动带出，可调整。"),
+    )
 
     class Meta:
         verbose_name = _("收入预算")
         verbose_name_plural = _("收入预算（按来源）")
         ordering = ["disclosure", "source__order"]
         constraints = [
-            models.UniqueConstraint(fields=["disclosure", "source"], name="incomeline_unique_source", violation_error_message=_("同一收入来源只能填写一行。")),
+            models.UniqueConstraint(
+                fields=["disclosure", "source"],
+                name="incomeline_unique_source",
+                violation_error_message=_("同一收入来源只能填写一行。"),
+            ),
             non_negative("amount", "prior_amount", name="incomeline_amounts_non_negative"),
         ]
 
@@ -360,7 +461,12 @@ class ExpenditureLine(models.Model):
     no functional item. Full tables have 项 lines with both basic and project amounts.
     """
 
-    disclosure = models.ForeignKey(Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="expenditure_lines")
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="expenditure_lines",
+    )
     source = models.ForeignKey(IncomeSource, verbose_name=_("资金来源"), on_delete=models.PROTECT)
     functional_item = models.ForeignKey(
         FunctionalItem,
@@ -373,7 +479,10 @@ class ExpenditureLine(models.Model):
     basic = MoneyField(_("基本支出（万元）"), null=True, blank=True)
     project = MoneyField(_("项目支出（万元）"), null=True, blank=True)
     total = MoneyField(
-        _("合计（万元）"), null=True, blank=True, help_text=_("仅在来源文件只给出合计、未区分基本和项目支出时填写。")
+        _("合计（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("仅在来源文件只给出合计、未区分基本和项目支出时填写。"),
     )
 
     class Meta:
@@ -395,9 +504,16 @@ class ExpenditureLine(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(total__isnull=True, basic__isnull=False, project__isnull=False)
-                | Q(total__isnull=False, basic__isnull=True, project__isnull=True, functional_item__isnull=False),
+                | Q(
+                    total__isnull=False,
+                    basic__isnull=True,
+                    project__isnull=True,
+                    functional_item__isnull=False,
+                ),
                 name="expenditureline_split_or_total",
-                violation_error_message=_("请填写基本支出和项目支出；只有在来源文件未区分时才单独填写合计（且须选择科目）。"),
+                violation_error_message=_(
+                    "请填写基本支出和项目支出；只有在来源文件未区分时才单独填写合计（且须选择科目）。"
+                ),
             ),
             non_negative("basic", "project", "total", name="expenditureline_amounts_non_negative"),
         ]
@@ -420,8 +536,12 @@ class ExpenditureLine(models.Model):
 class BasicExpenditureLine(models.Model):
     """Basic expenditure by economic class (一般公共预算财政拨款基本支出表)."""
 
-    disclosure = models.ForeignKey(Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="basic_lines")
-    economic_item = models.ForeignKey(EconomicItem, verbose_name=_("经济分类科目"), on_delete=models.PROTECT)
+    disclosure = models.ForeignKey(
+        Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="basic_lines"
+    )
+    economic_item = models.ForeignKey(
+        EconomicItem, verbose_name=_("经济分类科目"), on_delete=models.PROTECT
+    )
     amount = MoneyField(_("金额（万元）"))
 
     class Meta:
@@ -429,7 +549,11 @@ class BasicExpenditureLine(models.Model):
         verbose_name_plural = _("基本支出（按经济分类）")
         ordering = ["disclosure", "economic_item__code"]
         constraints = [
-            models.UniqueConstraint(fields=["disclosure", "economic_item"], name="basicline_unique_item", violation_error_message=_("同一经济分类科目只能填写一行。")),
+            models.UniqueConstraint(
+                fields=["disclosure", "economic_item"],
+                name="basicline_unique_item",
+                violation_error_message=_("同一经济分类科目只能填写一行。"),
+            ),
             non_negative("amount", name="basicline_amount_non_negative"),
         ]
 
@@ -440,18 +564,34 @@ class BasicExpenditureLine(models.Model):
 class OfficialExpenseLine(models.Model):
     """One "三公" item: this year's budget, last year's and the reason for the change."""
 
-    disclosure = models.ForeignKey(Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="official_expense_lines")
-    item = models.ForeignKey(OfficialExpenseItem, verbose_name=_("项目"), on_delete=models.PROTECT, limit_choices_to={"children__isnull": True})
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="official_expense_lines",
+    )
+    item = models.ForeignKey(
+        OfficialExpenseItem,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"children__isnull": True},
+    )
     amount = MoneyField(_("本年预算数（万元）"))
     prior_amount = MoneyField(_("上年预算数（万元）"), null=True, blank=True)
-    change_reason = models.TextField(_("增减原因"), blank=True, help_text=_("如“主要原因是严格执行压减公车运行维护费标准”。"))
+    change_reason = models.TextField(
+        _("增减原因"), blank=True, help_text=_("如“主要原因是严格执行压减公车运行维护费标准”。")
+    )
 
     class Meta:
         verbose_name = _("“三公”经费")
         verbose_name_plural = _("“三公”经费")
         ordering = ["disclosure", "item__order"]
         constraints = [
-            models.UniqueConstraint(fields=["disclosure", "item"], name="officialexpenseline_unique_item", violation_error_message=_("同一“三公”经费项目只能填写一行。")),
+            models.UniqueConstraint(
+                fields=["disclosure", "item"],
+                name="officialexpenseline_unique_item",
+                violation_error_message=_("同一“三公”经费项目只能填写一行。"),
+            ),
             non_negative("amount", "prior_amount", name="officialexpenseline_amounts_non_negative"),
         ]
 
@@ -466,9 +606,16 @@ class OfficialExpenseLine(models.Model):
 class ProcurementLine(models.Model):
     """Government procurement budget of one category paid from one source."""
 
-    disclosure = models.ForeignKey(Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="procurement_lines")
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="procurement_lines",
+    )
     source = models.ForeignKey(IncomeSource, verbose_name=_("资金来源"), on_delete=models.PROTECT)
-    category = models.ForeignKey(ProcurementCategory, verbose_name=_("品目类别"), on_delete=models.PROTECT)
+    category = models.ForeignKey(
+        ProcurementCategory, verbose_name=_("品目类别"), on_delete=models.PROTECT
+    )
     amount = MoneyField(_("金额（万元）"))
 
     class Meta:
@@ -476,7 +623,11 @@ class ProcurementLine(models.Model):
         verbose_name_plural = _("政府采购预算")
         ordering = ["disclosure", "source__order", "category__order"]
         constraints = [
-            models.UniqueConstraint(fields=["disclosure", "source", "category"], name="procurementline_unique", violation_error_message=_("同一资金来源的同一品目类别只能填写一行。")),
+            models.UniqueConstraint(
+                fields=["disclosure", "source", "category"],
+                name="procurementline_unique",
+                violation_error_message=_("同一资金来源的同一品目类别只能填写一行。"),
+            ),
             non_negative("amount", name="procurementline_amount_non_negative"),
         ]
 
@@ -487,7 +638,12 @@ class ProcurementLine(models.Model):
 class VehicleLine(models.Model):
     """Vehicles of one kind: held at the counting date, and to be bought this year."""
 
-    disclosure = models.ForeignKey(Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="vehicle_lines")
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="vehicle_lines",
+    )
     kind = models.ForeignKey(VehicleKind, verbose_name=_("车辆类型"), on_delete=models.PROTECT)
     held = models.PositiveIntegerField(_("实有车辆（辆）"), default=0)
     planned = models.PositiveIntegerField(_("本年拟购置（辆）"), default=0)
@@ -497,7 +653,11 @@ class VehicleLine(models.Model):
         verbose_name_plural = _("国有资产：车辆")
         ordering = ["disclosure", "kind__order"]
         constraints = [
-            models.UniqueConstraint(fields=["disclosure", "kind"], name="vehicleline_unique_kind", violation_error_message=_("同一车辆类型只能填写一行。")),
+            models.UniqueConstraint(
+                fields=["disclosure", "kind"],
+                name="vehicleline_unique_kind",
+                violation_error_message=_("同一车辆类型只能填写一行。"),
+            ),
         ]
 
     def __str__(self):
@@ -507,10 +667,17 @@ class VehicleLine(models.Model):
 class KeyProject(models.Model):
     """A key project (重点项目) funded by the project expenditure, in document order."""
 
-    disclosure = models.ForeignKey(Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="key_projects")
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="key_projects",
+    )
     order = models.PositiveIntegerField(_("序号"))
     name = models.CharField(_("项目名称"), max_length=200)
-    amount = MoneyField(_("金额（万元）"), null=True, blank=True, help_text=_("公开文本未列金额的留空。"))
+    amount = MoneyField(
+        _("金额（万元）"), null=True, blank=True, help_text=_("公开文本未列金额的留空。")
+    )
 
     class Meta:
         verbose_name = _("重点项目")

@@ -72,12 +72,20 @@ def install(apps):
     for order, (name, group) in enumerate(OFFICIAL_EXPENSE_ITEMS, start=1):
         parent = None
         if group:
-            parent = groups.get(group) or OfficialExpenseItem.objects.update_or_create(
-                name=group, defaults={"order": len(OFFICIAL_EXPENSE_ITEMS) + 1}
-            )[0]
+            parent = (
+                groups.get(group)
+                or OfficialExpenseItem.objects.update_or_create(
+                    name=group, defaults={"order": len(OFFICIAL_EXPENSE_ITEMS) + 1}
+                )[0]
+            )
             groups[group] = parent
-        OfficialExpenseItem.objects.update_or_create(name=name, defaults={"order": order, "parent": parent})
-    for model_name, names in (("ProcurementCategory", PROCUREMENT_CATEGORIES), ("VehicleKind", VEHICLE_KINDS)):
+        OfficialExpenseItem.objects.update_or_create(
+            name=name, defaults={"order": order, "parent": parent}
+        )
+    for model_name, names in (
+        ("ProcurementCategory", PROCUREMENT_CATEGORIES),
+        ("VehicleKind", VEHICLE_KINDS),
+    ):
         model = apps.get_model("budgets", model_name)
         for order, name in enumerate(names, start=1):
             model.objects.update_or_create(name=name, defaults={"order": order})

@@ -78,10 +78,18 @@ def items_belong_to_the_year(disclosure):
     for line in disclosure.figures.expenditure_lines:
         item = line.functional_item
         if item is not None and item.year != disclosure.year:
-            yield Problem(ERROR, "expenditure_lines", f"科目“{item.code} {item.name}”属于{item.year}年分类，应使用{disclosure.year}年科目。")
+            yield Problem(
+                ERROR,
+                "expenditure_lines",
+                f"科目“{item.code} {item.name}”属于{item.year}年分类，应使用{disclosure.year}年科目。",
+            )
     for line in disclosure.figures.basic_lines:
         if line.economic_item.year != disclosure.year:
-            yield Problem(ERROR, "basic_lines", f"经济分类科目“{line.economic_item.code}”不属于{disclosure.year}年。")
+            yield Problem(
+                ERROR,
+                "basic_lines",
+                f"经济分类科目“{line.economic_item.code}”不属于{disclosure.year}年。",
+            )
 
 
 @rule
@@ -91,7 +99,12 @@ def changes_have_reasons(disclosure):
         (f.income, disclosure.income_change_reason, "income_change_reason", "收入"),
         (f.basic, disclosure.basic_change_reason, "basic_change_reason", "基本支出"),
         (f.project, disclosure.project_change_reason, "project_change_reason", "项目支出"),
-        (f.operating_cost, disclosure.operating_cost_change_reason, "operating_cost_change_reason", "机关运行经费"),
+        (
+            f.operating_cost,
+            disclosure.operating_cost_change_reason,
+            "operating_cost_change_reason",
+            "机关运行经费",
+        ),
     ]
     for comparison, reason, field, label in pairs:
         if comparison.change and not reason.strip():
@@ -99,7 +112,11 @@ def changes_have_reasons(disclosure):
     for line in f.official_expense_lines:
         change = None if line.prior_amount is None else line.amount - line.prior_amount
         if change and not line.change_reason.strip():
-            yield Problem(WARNING, "official_expense_lines", f"“{line.item.name}”与上年相比有增减，请说明原因。")
+            yield Problem(
+                WARNING,
+                "official_expense_lines",
+                f"“{line.item.name}”与上年相比有增减，请说明原因。",
+            )
 
 
 @rule
@@ -109,7 +126,11 @@ def texts_are_clean(disclosure):
         if RESIDUE.search(text):
             yield Problem(ERROR, field, "文字中有模板残留（XX、××或【】），请替换为实际内容。")
         for year in {int(y) for y in YEAR.findall(text)} - {disclosure.year, disclosure.prior_year}:
-            yield Problem(WARNING, field, f"文字中出现“{year}年”，本文件应只涉及{disclosure.year}年和{disclosure.prior_year}年。")
+            yield Problem(
+                WARNING,
+                field,
+                f"文字中出现“{year}年”，本文件应只涉及{disclosure.year}年和{disclosure.prior_year}年。",
+            )
 
 
 @rule
@@ -117,4 +138,6 @@ def units_have_duties(disclosure):
     for unit in disclosure.department.units.all():
         unit_year = next((uy for uy in unit.years.all() if uy.year == disclosure.year), None)
         if unit_year is None or not unit_year.duties.exists():
-            yield Problem(ERROR, "department", f"单位“{unit.name}”缺少{disclosure.year}年的职能职责。")
+            yield Problem(
+                ERROR, "department", f"单位“{unit.name}”缺少{disclosure.year}年的职能职责。"
+            )

@@ -47,6 +47,12 @@ class DisclosureWithGlossaryAdmin(DisclosureAdmin):
     inlines = [*DisclosureAdmin.inlines, DisclosureTermInline]
     fieldsets = [
         *DisclosureAdmin.fieldsets[:-1],
-        (PART_6, {"fields": [], "description": _("按说明中的顺序选择名词；名词本身在“名词解释”中维护。")}),
+        (
+            PART_6,
+            {
+                "fields": [],
+                "description": _("按说明中的顺序选择名词；名词本身在“名词解释”中维护。"),
+            },
+        ),
         DisclosureAdmin.fieldsets[-1],
     ]

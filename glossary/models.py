@@ -38,9 +38,14 @@ class DisclosureTerm(models.Model):
     """A term printed in one disclosure's glossary, in the disclosure's order."""
 
     disclosure = models.ForeignKey(
-        Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="glossary_entries"
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="glossary_entries",
     )
-    term = models.ForeignKey(Term, verbose_name=_("名词"), on_delete=models.PROTECT, related_name="uses")
+    term = models.ForeignKey(
+        Term, verbose_name=_("名词"), on_delete=models.PROTECT, related_name="uses"
+    )
     order = models.PositiveIntegerField(_("序号"))
 
     class Meta:
@@ -48,7 +53,9 @@ class DisclosureTerm(models.Model):
         verbose_name_plural = _("专业性名词解释")
         ordering = ["disclosure", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["disclosure", "term"], name="disclosureterm_unique_term"),
+            models.UniqueConstraint(
+                fields=["disclosure", "term"], name="disclosureterm_unique_term"
+            ),
         ]
 
     def __str__(self):

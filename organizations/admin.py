@@ -17,7 +17,16 @@ class UnitInline(admin.TabularInline):
     model = Unit
     fk_name = "department"
     extra = 0
-    fields = ["order", "name", "relation", "kind", "funding", "rank", "parent", "merged_into_parent"]
+    fields = [
+        "order",
+        "name",
+        "relation",
+        "kind",
+        "funding",
+        "rank",
+        "parent",
+        "merged_into_parent",
+    ]
     autocomplete_fields = ["parent"]
 
 
@@ -30,7 +39,12 @@ class DepartmentAdmin(admin.ModelAdmin):
     inlines = [UnitInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("region__parent").annotate(unit_total=Count("units"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("region__parent")
+            .annotate(unit_total=Count("units"))
+        )
 
     @admin.display(description=_("单位数"), ordering="unit_total")
     def unit_count(self, obj):
@@ -39,7 +53,15 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "department", "relation", "kind", "funding", "rank", "merged_into_parent"]
+    list_display = [
+        "name",
+        "department",
+        "relation",
+        "kind",
+        "funding",
+        "rank",
+        "merged_into_parent",
+    ]
     list_filter = ["relation", "kind", "funding", "merged_into_parent", "department__region"]
     search_fields = ["name", "department__name"]
     autocomplete_fields = ["department", "parent"]
@@ -77,7 +99,10 @@ class UnitYearAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("unit__department")
-            .annotate(duty_total=Count("duties", distinct=True), section_total=Count("sections", distinct=True))
+            .annotate(
+                duty_total=Count("duties", distinct=True),
+                section_total=Count("sections", distinct=True),
+            )
         )
 
     @admin.display(description=_("部门"), ordering="unit__department__name")

@@ -56,9 +56,14 @@ class Department(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="departments"
     )
-    name = models.CharField(_("部门全称"), max_length=200, help_text=_("如：重庆市渝中区人民政府办公室"))
+    name = models.CharField(
+        _("部门全称"), max_length=200, help_text=_("如：重庆市渝中区人民政府办公室")
+    )
     short_name = models.CharField(
-        _("简称"), max_length=100, blank=True, help_text=_("列表中显示的简称，如：渝中区政府办公室；可留空。")
+        _("简称"),
+        max_length=100,
+        blank=True,
+        help_text=_("列表中显示的简称，如：渝中区政府办公室；可留空。"),
     )
     code = models.CharField(
         _("部门编码"), max_length=30, blank=True, help_text=_("财政部门使用的部门编码，可留空。")
@@ -70,7 +75,9 @@ class Department(models.Model):
         verbose_name_plural = _("部门")
         ordering = ["region__order", "order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="department_unique_name_in_region"),
+            models.UniqueConstraint(
+                fields=["region", "name"], name="department_unique_name_in_region"
+            ),
         ]
 
     def __str__(self):
@@ -115,12 +122,22 @@ class Unit(models.Model):
         help_text=_("本级：部门机关本身；所属/管理：按公开文本中的表述选择。"),
     )
     kind = models.CharField(
-        _("单位性质"), max_length=40, choices=Kind.choices, blank=True, help_text=_("公开文本未说明的可留空。")
+        _("单位性质"),
+        max_length=40,
+        choices=Kind.choices,
+        blank=True,
+        help_text=_("公开文本未说明的可留空。"),
     )
     funding = models.CharField(
-        _("经费渠道"), max_length=20, choices=Funding.choices, blank=True, help_text=_("公开文本未说明的可留空。")
+        _("经费渠道"),
+        max_length=20,
+        choices=Funding.choices,
+        blank=True,
+        help_text=_("公开文本未说明的可留空。"),
     )
-    rank = models.CharField(_("机构规格"), max_length=30, blank=True, help_text=_("如：正科级；未说明的留空。"))
+    rank = models.CharField(
+        _("机构规格"), max_length=30, blank=True, help_text=_("如：正科级；未说明的留空。")
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级单位"),
@@ -135,14 +152,18 @@ class Unit(models.Model):
         default=False,
         help_text=_("勾选表示该单位预算并入上级单位（或部门本级），不单独编列。"),
     )
-    order = models.PositiveIntegerField(_("排序"), default=0, help_text=_("在部门内的顺序，数字小的在前。"))
+    order = models.PositiveIntegerField(
+        _("排序"), default=0, help_text=_("在部门内的顺序，数字小的在前。")
+    )
 
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["department", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["department", "name"], name="unit_unique_name_in_department"),
+            models.UniqueConstraint(
+                fields=["department", "name"], name="unit_unique_name_in_department"
+            ),
         ]
 
     def __str__(self):
@@ -171,7 +192,9 @@ class StaffingKind(models.Model):
 class UnitYear(models.Model):
     """What a unit is in one year: duties, internal sections and staffing quotas."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="years")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="years"
+    )
     year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     duties_preamble = models.TextField(
         _("职责前言"),
@@ -198,7 +221,9 @@ class Duty(models.Model):
         UnitYear, verbose_name=_("单位年度"), on_delete=models.CASCADE, related_name="duties"
     )
     order = models.PositiveIntegerField(_("序号"))
-    text = models.TextField(_("职责内容"), help_text=_("不含编号，如“负责区政府会议的筹备工作……”。"))
+    text = models.TextField(
+        _("职责内容"), help_text=_("不含编号，如“负责区政府会议的筹备工作……”。")
+    )
 
     class Meta:
         verbose_name = _("职能职责")
@@ -219,7 +244,9 @@ class Section(models.Model):
         UnitYear, verbose_name=_("单位年度"), on_delete=models.CASCADE, related_name="sections"
     )
     order = models.PositiveIntegerField(_("序号"))
-    name = models.CharField(_("科室名称"), max_length=100, help_text=_("按公开文本填写，如：文秘科（政务公开科）"))
+    name = models.CharField(
+        _("科室名称"), max_length=100, help_text=_("按公开文本填写，如：文秘科（政务公开科）")
+    )
 
     class Meta:
         verbose_name = _("内设科室")

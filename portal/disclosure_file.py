@@ -31,7 +31,16 @@ from budgets.models import (
     VehicleLine,
 )
 from glossary.models import DisclosureTerm, Term
-from organizations.models import Department, Duty, Region, Section, StaffingKind, StaffingQuota, Unit, UnitYear
+from organizations.models import (
+    Department,
+    Duty,
+    Region,
+    Section,
+    StaffingKind,
+    StaffingQuota,
+    Unit,
+    UnitYear,
+)
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "data" / "yuzhong-government-office-2025.toml"
 
@@ -85,7 +94,9 @@ def lookup(model, where, **kwargs):
         return model.objects.get(**kwargs)
     except model.DoesNotExist:
         described = "、".join(str(v) for v in kwargs.values())
-        raise DisclosureFileError(f"{where}：找不到{model._meta.verbose_name}“{described}”。") from None
+        raise DisclosureFileError(
+            f"{where}：找不到{model._meta.verbose_name}“{described}”。"
+        ) from None
 
 
 class Loader:
@@ -129,7 +140,10 @@ class Loader:
             self.upsert(model, keys, values, f"{label} {'/'.join(str(row[k]) for k in key)}")
             wanted.add(tuple(row[k] if not hasattr(row[k], "pk") else row[k].pk for k in key))
         for obj in model.objects.filter(**parent):
-            ident = tuple(getattr(obj, f"{k}_id", None) if hasattr(obj, f"{k}_id") else getattr(obj, k) for k in key)
+            ident = tuple(
+                getattr(obj, f"{k}_id", None) if hasattr(obj, f"{k}_id") else getattr(obj, k)
+                for k in key
+            )
             if ident not in wanted:
                 obj.delete()
                 self.report.deleted += 1
@@ -144,7 +158,10 @@ class Loader:
         department = self.upsert(
             Department,
             {"region": region, "name": data["department"]["name"]},
-            {"short_name": data["department"].get("short_name", ""), "code": data["department"].get("code", "")},
+            {
+                "short_name": data["department"].get("short_name", ""),
+                "code": data["department"].get("code", ""),
+            },
             f"部门 {data['department']['name']}",
         )
         year = data["disclosure"]["year"]
@@ -158,8 +175,15 @@ class Loader:
     def load_region(self, spec):
         parent = None
         for entry in spec.get("path", []):
-            level = choice_value(Region.Level, entry.get("level", ""), f"地区“{entry['name']}”的 level")
-            parent = self.upsert(Region, {"parent": parent, "name": entry["name"]}, {"level": level}, f"地区 {entry['name']}")
+            level = choice_value(
+                Region.Level, entry.get("level", ""), f"地区“{entry['name']}”的 level"
+            )
+            parent = self.upsert(
+                Region,
+                {"parent": parent, "name": entry["name"]},
+                {"level": level},
+                f"地区 {entry['name']}",
+            )
         if parent is None:
             raise DisclosureFileError("文件缺少 [region] path（地区层级）。")
         return parent
@@ -167,7 +191,9 @@ class Loader:
     def load_template(self, spec):
         region = lookup(Region, "模板的 region", name=spec["region"])
         kind = choice_value(Disclosure.Kind, spec.get("kind", "部门预算"), "模板的 kind")
-        unit = choice_value(NarrativeTemplate.TableUnit, spec.get("table_unit", "万元"), "模板的 table_unit")
+        unit = choice_value(
+            NarrativeTemplate.TableUnit, spec.get("table_unit", "万元"), "模板的 table_unit"
+        )
         self.upsert(
             NarrativeTemplate,
             {"region": region, "kind": kind, "first_year": spec["first_year"]},
@@ -182,25 +208,38 @@ class Loader:
             {"department": department, "name": spec["name"]},
             {
                 "order": order,
-                "relation": choice_value(Unit.Relation, spec.get("relation", ""), f"{where}的 relation"),
+                "relation": choice_value(
+                    Unit.Relation, spec.get("relation", ""), f"{where}的 relation"
+                ),
                 "kind": choice_value(Unit.Kind, spec.get("kind", ""), f"{where}的 kind"),
-                "funding": choice_value(Unit.Funding, spec.get("funding", ""), f"{where}的 funding"),
+                "funding": choice_value(
+                    Unit.Funding, spec.get("funding", ""), f"{where}的 funding"
+                ),
                 "rank": spec.get("rank", ""),
                 "merged_into_parent": spec.get("merged_into_parent", False),
             },
             where,
         )
         unit_year = self.upsert(
-            UnitYear, {"unit": unit, "year": year}, {"duties_preamble": spec.get("duties_preamble", "")}, f"{where}{year}年"
+            UnitYear,
+            {"unit": unit, "year": year},
+            {"duties_preamble": spec.get("duties_preamble", "")},
+            f"{where}{year}年",
         )
         parent = {"unit_year": unit_year}
-        duties = [{"order": i, "text": text} for i, text in enumerate(spec.get("duties", []), start=1)]
+        duties = [
+            {"order": i, "text": text} for i, text in enumerate(spec.get("duties", []), start=1)
+        ]
         self.sync(Duty, parent, ["order"], duties, f"{where}职责")
-        sections = [{"order": i, "name": name} for i, name in enumerate(spec.get("sections", []), start=1)]
+        sections = [
+            {"order": i, "name": name} for i, name in enumerate(spec.get("sections", []), start=1)
+        ]
         self.sync(Section, parent, ["order"], sections, f"{where}科室")
         staffing = []
         for name, count in spec.get("staffing", {}).items():
-            kind = StaffingKind.objects.filter(name=name).first() or self.upsert(StaffingKind, {"name": name}, {"order": 0}, f"编制类型 {name}")
+            kind = StaffingKind.objects.filter(name=name).first() or self.upsert(
+                StaffingKind, {"name": name}, {"order": 0}, f"编制类型 {name}"
+            )
             staffing.append({"kind": kind, "count": count})
         self.sync(StaffingQuota, parent, ["kind"], staffing, f"{where}编制")
 
@@ -209,7 +248,11 @@ class Loader:
         basic, project = spec.get("basic", {}), spec.get("project", {})
         operating, performance = spec.get("operating_cost", {}), spec.get("performance", {})
         vehicles = dict(spec.get("vehicles", {}))
-        unit = lookup(Unit, f"{where} unit", department=department, name=spec["unit"]) if spec.get("unit") else None
+        unit = (
+            lookup(Unit, f"{where} unit", department=department, name=spec["unit"])
+            if spec.get("unit")
+            else None
+        )
         keys = {
             "department": department,
             "unit": unit,
@@ -217,7 +260,9 @@ class Loader:
             "kind": choice_value(Disclosure.Kind, spec.get("kind", "部门预算"), f"{where} kind"),
         }
         values = {
-            "status": choice_value(Disclosure.Status, spec.get("status", "草稿"), f"{where} status"),
+            "status": choice_value(
+                Disclosure.Status, spec.get("status", "草稿"), f"{where} status"
+            ),
             "npc_approved_on": spec.get("npc_approved_on"),
             "finance_approved_on": spec.get("finance_approved_on"),
             "published_on": spec.get("published_on"),
@@ -233,10 +278,14 @@ class Loader:
             "project_change_reason": project.get("change_reason", ""),
             "official_expense_change_reason": spec.get("official_expense_change_reason", ""),
             "operating_cost": money(operating.get("amount"), "[disclosure.operating_cost] amount"),
-            "prior_operating_cost": money(operating.get("prior"), "[disclosure.operating_cost] prior"),
+            "prior_operating_cost": money(
+                operating.get("prior"), "[disclosure.operating_cost] prior"
+            ),
             "operating_cost_change_reason": operating.get("change_reason", ""),
             "operating_cost_uses": operating.get("uses", ""),
-            "performance_amount": money(performance.get("amount"), "[disclosure.performance] amount"),
+            "performance_amount": money(
+                performance.get("amount"), "[disclosure.performance] amount"
+            ),
             "vehicles_counted_on": vehicles.pop("counted_on", None),
         }
         disclosure = self.upsert(Disclosure, keys, values, f"公开文件 {spec['year']}")
@@ -260,7 +309,9 @@ class Loader:
             expenditure.append(
                 {
                     "source": lookup(IncomeSource, at, name=line.get("source", "一般公共预算拨款")),
-                    "functional_item": lookup(FunctionalItem, at, year=year, code=str(code)) if code else None,
+                    "functional_item": lookup(FunctionalItem, at, year=year, code=str(code))
+                    if code
+                    else None,
                     "basic": money(line.get("basic"), at),
                     "project": money(line.get("project"), at),
                     "total": money(line.get("total"), at),
@@ -268,7 +319,10 @@ class Loader:
             )
         self.sync(ExpenditureLine, parent, ["source", "functional_item"], expenditure, "支出")
 
-        projects = [{"order": i, "name": name, "amount": None} for i, name in enumerate(project.get("key_projects", []), start=1)]
+        projects = [
+            {"order": i, "name": name, "amount": None}
+            for i, name in enumerate(project.get("key_projects", []), start=1)
+        ]
         self.sync(KeyProject, parent, ["order"], projects, "重点项目")
 
         official = [
@@ -294,7 +348,11 @@ class Loader:
         self.sync(ProcurementLine, parent, ["source", "category"], procurement, "政府采购")
 
         vehicle_lines = [
-            {"kind": lookup(VehicleKind, "[disclosure.vehicles]", name=kind), "held": line.get("held", 0), "planned": line.get("planned", 0)}
+            {
+                "kind": lookup(VehicleKind, "[disclosure.vehicles]", name=kind),
+                "held": line.get("held", 0),
+                "planned": line.get("planned", 0),
+            }
             for kind, line in vehicles.items()
         ]
         self.sync(VehicleLine, parent, ["kind"], vehicle_lines, "车辆")
@@ -304,11 +362,24 @@ class Loader:
         rows = []
         for order, entry in enumerate(entries, start=1):
             code = entry.get("code")
-            item = lookup(FunctionalItem, f"名词“{entry['term']}”的 code", year=disclosure.year, code=str(code)) if code else None
+            item = (
+                lookup(
+                    FunctionalItem,
+                    f"名词“{entry['term']}”的 code",
+                    year=disclosure.year,
+                    code=str(code),
+                )
+                if code
+                else None
+            )
             term = self.upsert(
                 Term,
                 {"name": entry["term"]},
-                {"definition": entry["definition"], "functional_item": item, "order": (int(code) if code else 0)},
+                {
+                    "definition": entry["definition"],
+                    "functional_item": item,
+                    "order": (int(code) if code else 0),
+                },
                 f"名词 {entry['term']}",
             )
             rows.append({"term": term, "order": order})

@@ -20,31 +20,44 @@ def home_data():
     published = Disclosure.objects.published().filter(unit__isnull=True).order_by("-year")
     departments = (
         Department.objects.select_related("region__parent__parent__parent")
-        .prefetch_related(Prefetch("disclosures", queryset=published, to_attr="published_disclosures"))
+        .prefetch_related(
+            Prefetch("disclosures", queryset=published, to_attr="published_disclosures")
+        )
         .order_by("region__parent__order", "region__order", "region__name", "order", "name")
     )
     regions = {}
     for department in departments:
         if department.published_disclosures:
             regions.setdefault(department.region, []).append(department)
-    years = sorted({d.year for ds in regions.values() for dep in ds for d in dep.published_disclosures}, reverse=True)
+    years = sorted(
+        {d.year for ds in regions.values() for dep in ds for d in dep.published_disclosures},
+        reverse=True,
+    )
     return {"regions": list(regions.items()), "years": years}
 
 
 def department_data(pk):
     """One department and its published disclosures, newest first."""
-    published = Disclosure.objects.published().select_related("unit").order_by("-year", "unit__order")
+    published = (
+        Disclosure.objects.published().select_related("unit").order_by("-year", "unit__order")
+    )
     try:
         department = (
             Department.objects.select_related("region__parent__parent__parent")
-            .prefetch_related(Prefetch("disclosures", queryset=published, to_attr="published_disclosures"))
+            .prefetch_related(
+                Prefetch("disclosures", queryset=published, to_attr="published_disclosures")
+            )
             .get(pk=pk)
         )
     except Department.DoesNotExist:
         raise Http404("没有这个部门。") from None
     crumbs = [{"label": region.name} for region in department.region.lineage()]
     crumbs.append({"label": department.name})
-    return {"department": department, "disclosures": department.published_disclosures, "crumbs": crumbs}
+    return {
+        "department": department,
+        "disclosures": department.published_disclosures,
+        "crumbs": crumbs,
+    }
 
 
 def units_of(disclosure):
@@ -53,7 +66,9 @@ def units_of(disclosure):
     if disclosure.unit_id:
         units = units.filter(pk=disclosure.unit_id)
     years = UnitYear.objects.filter(year=disclosure.year).prefetch_related(
-        "duties", "sections", Prefetch("staffing", queryset=StaffingQuota.objects.select_related("kind"))
+        "duties",
+        "sections",
+        Prefetch("staffing", queryset=StaffingQuota.objects.select_related("kind")),
     )
     units = units.prefetch_related(Prefetch("years", queryset=years, to_attr="that_year"))
     return [{"unit": unit, "year": unit.that_year[0] if unit.that_year else None} for unit in units]
@@ -93,4 +108,7 @@ def get_disclosure(pk, *, published_only=True):
 
 def glossary_data():
     """Every term, general ones first, then by classification code."""
-    return {"terms": list(Term.objects.select_related("functional_item")), "crumbs": [{"label": "名词解释"}]}
+    return {
+        "terms": list(Term.objects.select_related("functional_item")),
+        "crumbs": [{"label": "名词解释"}],
+    }

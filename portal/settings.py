@@ -30,7 +30,9 @@ def database_from_url(url):
     if parts.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": parts.path[1:] or ":memory:"}
     if parts.scheme not in {"postgres", "postgresql"}:
-        raise ImproperlyConfigured(f"DATABASE_URL 的协议“{parts.scheme}”不受支持（仅 postgres 或 sqlite）。")
+        raise ImproperlyConfigured(
+            f"DATABASE_URL 的协议“{parts.scheme}”不受支持（仅 postgres 或 sqlite）。"
+        )
     options = dict(parse_qsl(parts.query))
     return {
         "ENGINE": "django.db.backends.postgresql",
@@ -52,9 +54,13 @@ if DEBUG:
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
     if not SECRET_KEY:
-        raise ImproperlyConfigured("生产模式（DJANGO_DEBUG 未开启）必须设置环境变量 DJANGO_SECRET_KEY。")
+        raise ImproperlyConfigured(
+            "生产模式（DJANGO_DEBUG 未开启）必须设置环境变量 DJANGO_SECRET_KEY。"
+        )
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("生产模式（DJANGO_DEBUG 未开启）必须设置环境变量 DJANGO_ALLOWED_HOSTS。")
+        raise ImproperlyConfigured(
+            "生产模式（DJANGO_DEBUG 未开启）必须设置环境变量 DJANGO_ALLOWED_HOSTS。"
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -137,7 +143,10 @@ STORAGES = {
 }
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

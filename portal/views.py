@@ -14,7 +14,9 @@ def department(request, pk):
 
 
 def disclosure(request, pk):
-    return render(request, "portal/disclosure.html", pages.disclosure_data(pages.get_disclosure(pk)))
+    return render(
+        request, "portal/disclosure.html", pages.disclosure_data(pages.get_disclosure(pk))
+    )
 
 
 def glossary(request):

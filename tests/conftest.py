@@ -30,3 +30,38 @@ def reference(reference_data):
 @pytest.fixture
 def reference_text():
     return REFERENCE_TEXT.read_text(encoding="utf-8")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless; Playwright never downloads a browser here."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI 需要 Debian 的 chromium 软件包（/usr/bin/chromium），但未安装。")
+        pytest.skip(
+            "未安装 /usr/bin/chromium（apt-get install chromium fonts-noto-cjk），跳过浏览器测试。"
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot_dir():
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS

@@ -12,12 +12,16 @@ def test_home_lists_regions_departments_and_years(client, reference):
 
 
 def test_home_without_disclosures_says_so(client, db):
-    assert "目前还没有已公开的部门预算" in visible_text(client.get(reverse("portal:home")).content.decode())
+    assert "目前还没有已公开的部门预算" in visible_text(
+        client.get(reverse("portal:home")).content.decode()
+    )
 
 
 def test_department_page_lists_its_published_disclosures(client, reference):
     page = visible_text(client.get(reference.department.get_absolute_url()).content.decode())
-    assert "重庆市渝中区人民政府办公室2025年部门预算情况说明" in page and "2025年2月12日公开" in page
+    assert (
+        "重庆市渝中区人民政府办公室2025年部门预算情况说明" in page and "2025年2月12日公开" in page
+    )
 
 
 def test_unknown_department_and_disclosure_are_404(client, db):
@@ -32,13 +36,19 @@ def test_glossary_page_lists_every_term_with_its_code(client, reference):
 
 
 @pytest.mark.parametrize("name", ["portal:home", "portal:glossary"])
-def test_list_pages_run_a_fixed_number_of_queries(client, reference, django_assert_max_num_queries, name):
+def test_list_pages_run_a_fixed_number_of_queries(
+    client, reference, django_assert_max_num_queries, name
+):
     with django_assert_max_num_queries(3):
         client.get(reverse(name))
 
 
-def test_a_full_disclosure_rolls_up_to_class_and_shows_no_missing_detail_note(client, reference_data):
-    d = factories.disclosure(lines=[("2010301", "100", "0"), ("2010302", "0", "50"), ("2080505", "20", "0")])
+def test_a_full_disclosure_rolls_up_to_class_and_shows_no_missing_detail_note(
+    client, reference_data
+):
+    d = factories.disclosure(
+        lines=[("2010301", "100", "0"), ("2010302", "0", "50"), ("2080505", "20", "0")]
+    )
     page = visible_text(client.get(d.get_absolute_url()).content.decode())
     assert "201一般公共服务支出150.00100.0050.00" in page
     assert "20103政府办公厅（室）及相关机构事务150.00100.0050.00" in page

@@ -48,7 +48,11 @@ def test_every_amount_and_count_of_the_reference_is_on_the_page(disclosure_page,
 
 def test_every_duty_paragraph_is_on_the_page(disclosure_page, reference_text):
     duties_part = part(reference_text, "（一）职能职责。", "（二）单位构成。")
-    duties = [re.sub(r"^（\d+）", "", line.strip()) for line in duties_part.splitlines() if line.strip().startswith("（")]
+    duties = [
+        re.sub(r"^（\d+）", "", line.strip())
+        for line in duties_part.splitlines()
+        if line.strip().startswith("（")
+    ]
     assert len(duties) == 45
     assert [d for d in duties if squash(d) not in disclosure_page] == []
 
@@ -57,12 +61,19 @@ def test_every_unit_and_section_is_on_the_page(disclosure_page, reference_text):
     composition = part(reference_text, "（二）单位构成。", "二、部门收支总体情况")
     sections = []
     for listing in re.findall(r"(?:分别是：|现设有)([^。]+?)。", composition):
-        sections += [s for s in re.split(r"、|和", listing) if s.endswith("科") or s.endswith("室") or "（" in s]
+        sections += [
+            s
+            for s in re.split(r"、|和", listing)
+            if s.endswith("科") or s.endswith("室") or "（" in s
+        ]
     assert len(sections) == 20
     units = re.findall(r"^\d\.\s*(重庆市\S+)$", reference_text, flags=re.M)
     assert len(units) == 4
     assert [name for name in sections + units if name not in disclosure_page] == []
-    assert "机构规格为正科级" in disclosure_page and disclosure_page.count("经费渠道为财政全额拨款") == 2
+    assert (
+        "机构规格为正科级" in disclosure_page
+        and disclosure_page.count("经费渠道为财政全额拨款") == 2
+    )
     assert disclosure_page.count("公益一类事业单位") == 2
 
 
@@ -74,7 +85,9 @@ def test_every_glossary_term_and_definition_is_on_the_page(disclosure_page, refe
         assert f"{term}：{squash(definition)}" in disclosure_page
 
 
-def test_the_headings_key_projects_and_contact_line_are_on_the_page(disclosure_page, reference_text):
+def test_the_headings_key_projects_and_contact_line_are_on_the_page(
+    disclosure_page, reference_text
+):
     assert [h for h in PART_HEADINGS if h not in disclosure_page] == []
     projects = part(reference_text, "主要用于接待", "等重点工作").split("；")
     assert len(projects) == 25 and all(squash(p) in disclosure_page for p in projects)
@@ -83,7 +96,9 @@ def test_the_headings_key_projects_and_contact_line_are_on_the_page(disclosure_p
     assert "2025年2月12日" in disclosure_page
 
 
-def test_generated_sentences_of_parts_two_to_five_match_the_reference(disclosure_page, reference_text):
+def test_generated_sentences_of_parts_two_to_five_match_the_reference(
+    disclosure_page, reference_text
+):
     body = squash(part(reference_text, "二、部门收支总体情况", "六、专业性名词解释"))
     for slip, standard in DOCUMENT_SLIPS.items():
         assert slip in body
@@ -96,11 +111,18 @@ def test_generated_sentences_of_parts_two_to_five_match_the_reference(disclosure
 
 
 def test_headings_come_in_the_templates_order(disclosure_page):
-    positions = [disclosure_page.index(h, disclosure_page.index("一、单位基本情况（一）")) if i else disclosure_page.index("一、单位基本情况（一）") for i, h in enumerate(PART_HEADINGS)]
+    positions = [
+        disclosure_page.index(h, disclosure_page.index("一、单位基本情况（一）"))
+        if i
+        else disclosure_page.index("一、单位基本情况（一）")
+        for i, h in enumerate(PART_HEADINGS)
+    ]
     assert positions == sorted(positions)
 
 
-def test_the_page_runs_the_same_number_of_queries_however_large(client, reference, django_assert_max_num_queries, django_assert_num_queries):
+def test_the_page_runs_the_same_number_of_queries_however_large(
+    client, reference, django_assert_max_num_queries, django_assert_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

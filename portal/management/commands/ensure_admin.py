@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("只能在开发模式（DJANGO_DEBUG=1）下创建本地管理员账号；生产环境请使用 createsuperuser。")
+            raise CommandError(
+                "只能在开发模式（DJANGO_DEBUG=1）下创建本地管理员账号；生产环境请使用 createsuperuser。"
+            )
         username = os.environ.get("LOCAL_ADMIN_USERNAME", "admin")
         password = os.environ.get("LOCAL_ADMIN_PASSWORD", "admin")
         User = get_user_model()
@@ -18,4 +20,6 @@ class Command(BaseCommand):
             self.stdout.write(f"本地管理员账号“{username}”已存在（密码未改动）。")
             return
         User.objects.create_superuser(username=username, email="", password=password)
-        self.stdout.write(self.style.SUCCESS(f"已创建本地管理员账号：用户名 {username}，密码 {password}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已创建本地管理员账号：用户名 {username}，密码 {password}")
+        )

@@ -1,0 +1,55 @@
+"""A citizen, in real headless Chromium, finds the 2025 disclosure from the home page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.test_reference_page import PART_HEADINGS
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_citizen_follows_links_from_home_to_the_2025_disclosure(
+    live_server, reference, page, screenshot_dir
+):
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("heading", name="部门预算公开")).to_be_visible()
+    page.get_by_role("link", name="重庆市渝中区人民政府办公室2025年部门预算").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "重庆市渝中区人民政府办公室2025年部门预算情况说明"
+    )
+    for heading in PART_HEADINGS:
+        expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
+    expect(page.get_by_role("table", name="“三公”经费预算表（单位：万元）")).to_be_visible()
+    expect(page.get_by_text("单位预算公开联系人：严天洁 联系方式：023-63259683")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "citizen-disclosure-2025.png", full_page=True)
+    assert errors == []
+
+
+def test_the_disclosure_reads_on_a_phone(live_server, reference, page, screenshot_dir):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + reference.get_absolute_url())
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the page must not scroll sideways on a phone"
+    page.screenshot(path=screenshot_dir / "citizen-disclosure-phone.png", full_page=False)
+
+
+def test_a_contact_person_changes_a_figure_and_the_public_page_follows(
+    live_server, reference, page, django_user_model, screenshot_dir
+):
+    django_user_model.objects.create_superuser("editor", "", "pw-editor-1")
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("用户名").fill("editor")
+    page.get_by_label("密码").fill("pw-editor-1")
+    page.get_by_role("button", name="登录").click()
+    page.goto(f"{live_server.url}/admin/budgets/disclosure/{reference.pk}/change/")
+    page.locator("#id_operating_cost").fill("280.23")
+    page.screenshot(path=screenshot_dir / "admin-disclosure.png", full_page=False)
+    page.get_by_role("button", name="保存并继续编辑").click()
+    expect(page.locator(".messagelist")).to_contain_text("成功")
+    page.goto(live_server.url + reference.get_absolute_url())
+    expect(page.get_by_text("运行经费280.23万元，比上年减少5.75万元", exact=False)).to_be_visible()
