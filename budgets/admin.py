@@ -56,11 +56,19 @@ def describe(comparison, label="上年"):
     return text
 
 
+class AllOrNothingImportAdmin(ImportExportModelAdmin):
+    """django-import-export commits the valid rows of a file with invalid ones by default;
+    here one bad row rejects the whole file."""
+
+    def get_import_data_kwargs(self, **kwargs):
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+
 # ---------------------------------------------------------------- reference data
 
 
 @admin.register(FunctionalItem)
-class FunctionalItemAdmin(ImportExportModelAdmin):
+class FunctionalItemAdmin(AllOrNothingImportAdmin):
     resource_classes = [FunctionalItemResource]
     list_display = ["code", "name", "level", "year"]
     list_filter = ["year"]
@@ -69,7 +77,7 @@ class FunctionalItemAdmin(ImportExportModelAdmin):
 
 
 @admin.register(EconomicItem)
-class EconomicItemAdmin(ImportExportModelAdmin):
+class EconomicItemAdmin(AllOrNothingImportAdmin):
     resource_classes = [EconomicItemResource]
     list_display = ["code", "name", "year"]
     list_filter = ["year"]

@@ -48,6 +48,7 @@ class FunctionalItem(models.Model):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^([0-9]{3}|[0-9]{5}|[0-9]{7})$"),
                 name="functionalitem_code_shape",
+                violation_error_message=_("科目编码应为3位（类）、5位（款）或7位（项）数字。"),
             ),
         ]
 
@@ -73,7 +74,9 @@ class EconomicItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "code"], name="economicitem_unique_code"),
             models.CheckConstraint(
-                condition=Q(code__regex=r"^([0-9]{3}|[0-9]{5})$"), name="economicitem_code_shape"
+                condition=Q(code__regex=r"^([0-9]{3}|[0-9]{5})$"),
+                name="economicitem_code_shape",
+                violation_error_message=_("经济分类科目编码应为3位（类）或5位（款）数字。"),
             ),
         ]
 

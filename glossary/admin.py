@@ -5,9 +5,8 @@ extends it the documented Django way (unregister, subclass, register) with its i
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
 
-from budgets.admin import PART_6, DisclosureAdmin, PartInline
+from budgets.admin import PART_6, AllOrNothingImportAdmin, DisclosureAdmin, PartInline
 from budgets.models import Disclosure
 
 from .models import DisclosureTerm, Term
@@ -15,7 +14,7 @@ from .resources import TermResource
 
 
 @admin.register(Term)
-class TermAdmin(ImportExportModelAdmin):
+class TermAdmin(AllOrNothingImportAdmin):
     resource_classes = [TermResource]
     list_display = ["name", "functional_code", "short_definition", "order"]
     list_filter = ["functional_item__year"]

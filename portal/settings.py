@@ -168,6 +168,9 @@ if not DEBUG:
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"  # importing edits data: not for view-only users
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Days after the finance bureau's approval (财政批复) within which a disclosure must be public.
 DISCLOSURE_DEADLINE_DAYS = int(os.environ.get("DISCLOSURE_DEADLINE_DAYS", 20))

@@ -4,14 +4,17 @@ from html.parser import HTMLParser
 
 
 class _Form(HTMLParser):
-    def __init__(self, form_id):
+    def __init__(self, form_id, action):
         super().__init__()
-        self.form_id, self.inside, self.data = form_id, False, {}
+        self.form_id, self.action, self.inside, self.data = form_id, action, False, {}
         self.select = self.textarea = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == self.form_id:
+        if tag == "form" and (
+            (self.form_id and attrs.get("id") == self.form_id)
+            or (self.action and self.action in attrs.get("action", ""))
+        ):
             self.inside = True
         if not self.inside:
             return
@@ -47,8 +50,9 @@ class _Form(HTMLParser):
             self.data[self.textarea] += data
 
 
-def form_values(html, form_id):
-    parser = _Form(form_id)
+def form_values(html, form_id=None, action=None):
+    """The fields of the form with this id, or whose action contains `action`."""
+    parser = _Form(form_id, action)
     parser.feed(html)
     # Django prints a newline right after <textarea>; a browser drops it.
     return {k: v[1:] if v.startswith("\n") else v for k, v in parser.data.items()}

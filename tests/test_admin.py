@@ -24,10 +24,7 @@ def registered_models():
 def test_every_admin_page_loads_for_a_superuser(superuser_client, reference, model):
     prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
     assert superuser_client.get(reverse(f"{prefix}_changelist")).status_code == 200
-    assert (
-        superuser_client.get(reverse(f"{prefix}_changelist"), {"q": "重庆"}).status_code
-        == 200
-    )
+    assert superuser_client.get(reverse(f"{prefix}_changelist"), {"q": "重庆"}).status_code == 200
     assert superuser_client.get(reverse(f"{prefix}_add")).status_code == 200
     obj = model._default_manager.first()
     if obj is not None:

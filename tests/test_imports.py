@@ -1,0 +1,59 @@
+"""Reference data through django-import-export: previewed, then all or nothing."""
+
+import pytest
+from django.urls import reverse
+
+from budgets.models import FunctionalItem
+from tests.adminforms import form_values
+from tests.pagetext import visible_text
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "", "pw"))
+    return client
+
+
+def upload(client, tmp_path, text):
+    path = tmp_path / "items.csv"
+    path.write_text(text, encoding="utf-8")
+    with path.open("rb") as handle:
+        return client.post(
+            reverse("admin:budgets_functionalitem_import"),
+            {"import_file": handle, "format": "0", "resource": "0"},
+        )
+
+
+def test_a_classification_file_is_previewed_then_imported(
+    superuser_client, reference_data, tmp_path
+):
+    response = upload(
+        superuser_client,
+        tmp_path,
+        "年度,科目编码,科目名称\n2026,201,一般公共服务支出\n2026,20103,政府办公厅（室）及相关机构事务\n",
+    )
+    assert not FunctionalItem.objects.filter(year=2026).exists()
+    url = reverse("admin:budgets_functionalitem_process_import")
+    data = form_values(response.content.decode(), action=url)
+    assert data, "the preview offers a confirm form"
+    response = superuser_client.post(url, data)
+    assert response.status_code == 302
+    assert sorted(FunctionalItem.objects.filter(year=2026).values_list("code", flat=True)) == [
+        "201",
+        "20103",
+    ]
+
+
+def test_a_classification_file_with_one_bad_row_imports_nothing(
+    superuser_client, reference_data, tmp_path
+):
+    before = FunctionalItem.objects.count()
+    response = upload(
+        superuser_client,
+        tmp_path,
+        "年度,科目编码,科目名称\n2026,201,一般公共服务支出\n2026,20X,坏编码\n",
+    )
+    text = visible_text(response.content.decode())
+    assert "科目编码应为3位（类）、5位（款）或7位（项）数字。" in text
+    assert "process_import" not in response.content.decode()
+    assert FunctionalItem.objects.count() == before
