@@ -25,11 +25,11 @@ install-test: $(VENV)/.installed-test
 # Development server with the reference disclosure loaded; safe to run again.
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py load_disclosure
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_disclosure --keep-existing
 	DJANGO_DEBUG=1 $(BIN)/python manage.py ensure_admin
 	@echo ""
 	@echo "  公开门户：http://127.0.0.1:$(PORT)/"
-	@echo "  管理后台：http://127.0.0.1:$(PORT)/admin/ （本地账号 admin，密码 admin）"
+	@echo "  管理后台：http://127.0.0.1:$(PORT)/admin/ （本地账号 $${LOCAL_ADMIN_USERNAME:-admin}，密码 $${LOCAL_ADMIN_PASSWORD:-admin}）"
 	@echo ""
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

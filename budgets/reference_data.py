@@ -4,7 +4,7 @@ categories, vehicle kinds, and the functional and economic classifications by ye
 
 `install(apps)` is idempotent; migrations call it with historical models, and a new year's
 classification is added by dropping its CSV files in `budgets/data/` and running
-`manage.py load_classifications`.
+`manage.py load_reference_data`.
 """
 
 import csv

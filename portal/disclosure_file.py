@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from budgets.models import (
     Disclosure,
@@ -89,6 +89,12 @@ def money(value, where):
     return amount
 
 
+def head_count(value, where):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise DisclosureFileError(f"{where}：“{value}”应为不小于0的整数。")
+    return value
+
+
 def lookup(model, where, **kwargs):
     try:
         return model.objects.get(**kwargs)
@@ -107,7 +113,7 @@ class Loader:
 
     def save(self, obj, label):
         try:
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            obj.full_clean(validate_unique=False)
         except ValidationError as error:
             messages = "；".join(f"{k}: {'、'.join(v)}" for k, v in error.message_dict.items())
             raise DisclosureFileError(f"{label}：{messages}") from None
@@ -240,7 +246,7 @@ class Loader:
             kind = StaffingKind.objects.filter(name=name).first() or self.upsert(
                 StaffingKind, {"name": name}, {"order": 0}, f"编制类型 {name}"
             )
-            staffing.append({"kind": kind, "count": count})
+            staffing.append({"kind": kind, "count": head_count(count, f"{where}的编制“{name}”")})
         self.sync(StaffingQuota, parent, ["kind"], staffing, f"{where}编制")
 
     def load_disclosure(self, department, spec):
@@ -319,10 +325,11 @@ class Loader:
             )
         self.sync(ExpenditureLine, parent, ["source", "functional_item"], expenditure, "支出")
 
-        projects = [
-            {"order": i, "name": name, "amount": None}
-            for i, name in enumerate(project.get("key_projects", []), start=1)
-        ]
+        projects = []
+        for i, entry in enumerate(project.get("key_projects", []), start=1):
+            entry = entry if isinstance(entry, dict) else {"name": entry}
+            amount = money(entry.get("amount"), f"第{i}个重点项目")
+            projects.append({"order": i, "name": entry["name"], "amount": amount})
         self.sync(KeyProject, parent, ["order"], projects, "重点项目")
 
         official = [
@@ -350,8 +357,8 @@ class Loader:
         vehicle_lines = [
             {
                 "kind": lookup(VehicleKind, "[disclosure.vehicles]", name=kind),
-                "held": line.get("held", 0),
-                "planned": line.get("planned", 0),
+                "held": head_count(line.get("held", 0), f"车辆“{kind}”held"),
+                "planned": head_count(line.get("planned", 0), f"车辆“{kind}”planned"),
             }
             for kind, line in vehicles.items()
         ]
@@ -397,11 +404,30 @@ def read_disclosure_file(path):
         raise DisclosureFileError(f"文件格式错误（TOML）：{error}") from None
 
 
-@transaction.atomic
+def disclosure_exists(path):
+    """Whether the disclosure a file describes (department, year, kind) is already stored."""
+    data = read_disclosure_file(path)
+    try:
+        spec = data["disclosure"]
+        kind = choice_value(Disclosure.Kind, spec.get("kind", "部门预算"), "[disclosure] kind")
+        return Disclosure.objects.filter(
+            department__name=data["department"]["name"],
+            department__region__name=data["region"]["path"][-1]["name"],
+            unit__name=spec["unit"] if spec.get("unit") else None,
+            year=spec["year"],
+            kind=kind,
+        ).exists()
+    except KeyError as error:
+        raise DisclosureFileError(f"文件缺少必填项：{error.args[0]}") from None
+
+
 def load_disclosure_file(path=REFERENCE_FILE):
     """Load one disclosure file; all or nothing. Returns a LoadReport of what changed."""
     data = read_disclosure_file(path)
     try:
-        return Loader().load(data)
+        with transaction.atomic():
+            return Loader().load(data)
     except KeyError as error:
         raise DisclosureFileError(f"文件缺少必填项：{error.args[0]}") from None
+    except IntegrityError as error:  # a rule only the database states; nothing was kept
+        raise DisclosureFileError(f"数据不符合数据库约束：{error}") from None

@@ -61,7 +61,8 @@ def department_data(pk):
 
 
 def units_of(disclosure):
-    """The units a disclosure describes, each with its duties, sections and staffing that year."""
+    """The units a disclosure describes, each with its duties, sections and staffing that year
+    (a unit without a record for the year did not exist then; the rules flag a missing one)."""
     units = Unit.objects.filter(department_id=disclosure.department_id)
     if disclosure.unit_id:
         units = units.filter(pk=disclosure.unit_id)
@@ -70,8 +71,9 @@ def units_of(disclosure):
         "sections",
         Prefetch("staffing", queryset=StaffingQuota.objects.select_related("kind")),
     )
+    units = units.filter(years__year=disclosure.year)  # units that existed that year
     units = units.prefetch_related(Prefetch("years", queryset=years, to_attr="that_year"))
-    return [{"unit": unit, "year": unit.that_year[0] if unit.that_year else None} for unit in units]
+    return [{"unit": unit, "year": unit.that_year[0]} for unit in units]
 
 
 def disclosure_data(disclosure):

@@ -103,3 +103,33 @@ def test_a_changed_file_updates_only_what_changed(reference, tmp_path):
     report = load_disclosure_file(path)
     assert (report.created, report.updated, report.deleted) == (0, 1, 0)
     assert Disclosure.objects.get(pk=reference.pk).contact_phone == "023-00000000"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('"一般公务用车" = { held = 9', '"一般公务用车" = { held = 2.5', "应为不小于0的整数"),
+        ("total = 87.5\n", "basic = 87.5\n", "基本支出和项目支出"),
+    ],
+)
+def test_counts_and_line_shapes_are_checked(reference, tmp_path, old, new, message):
+    before = snapshot()
+    with pytest.raises(DisclosureFileError, match=message):
+        load_disclosure_file(broken(tmp_path, old, new))
+    assert snapshot() == before
+
+
+def test_keep_existing_leaves_admin_edits_alone(reference, capsys):
+    reference.contact_phone = "023-11111111"
+    reference.save()
+    call_command("load_disclosure", "--keep-existing")
+    assert "已存在" in capsys.readouterr().out
+    assert Disclosure.objects.get(pk=reference.pk).contact_phone == "023-11111111"
+
+
+def test_the_reference_data_command_is_idempotent(reference_data, capsys):
+    from budgets.models import FunctionalItem
+
+    before = FunctionalItem.objects.count()
+    call_command("load_reference_data")
+    assert FunctionalItem.objects.count() == before and "已是最新" in capsys.readouterr().out

@@ -1,6 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.disclosure_file import REFERENCE_FILE, DisclosureFileError, load_disclosure_file
+from portal.disclosure_file import (
+    REFERENCE_FILE,
+    DisclosureFileError,
+    disclosure_exists,
+    load_disclosure_file,
+)
 
 
 class Command(BaseCommand):
@@ -8,10 +13,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", help="数据文件路径")
+        parser.add_argument(
+            "--keep-existing",
+            action="store_true",
+            help="已存在的公开文件不再加载（make run 使用，不覆盖在后台所做的修改）。",
+        )
 
-    def handle(self, *args, paths, **options):
+    def handle(self, *args, paths, keep_existing, **options):
         for path in paths or [REFERENCE_FILE]:
             try:
+                if keep_existing and disclosure_exists(path):
+                    self.stdout.write(
+                        f"{path}：公开文件已存在，未重新加载（去掉 --keep-existing 可按文件恢复）。"
+                    )
+                    continue
                 report = load_disclosure_file(path)
             except DisclosureFileError as error:
                 raise CommandError(f"{path}：{error}（数据库未作任何修改）") from None
