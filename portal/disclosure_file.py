@@ -1,4 +1,4 @@
-"""Load a disclosure file (TOML, documented in docs/disclosure-file.md) into the database.
+"""Load a disclosure file (TOML, documented in portal/data/README.md) into the database.
 
 One file holds one department's disclosure for one year: its region and narrative template,
 its units with their duties, sections and staffing for that year, every figure and text of the

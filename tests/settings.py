@@ -20,3 +20,7 @@ STORAGES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic in tests
+
+from tests import numberformat  # noqa: E402
+
+numberformat.install()

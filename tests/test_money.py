@@ -55,3 +55,13 @@ def test_the_input_shows_a_stored_amount_without_padding():
     assert widget.format_value(Decimal("11091.840000")) == "11091.84"
     assert widget.format_value(Decimal("9101.681235")) == "9101.681235"
     assert widget.format_value(Decimal("218.000000")) == "218.00"
+
+
+def test_a_raw_amount_in_a_template_fails_the_suite():
+    from django.template import Context, Template
+
+    from tests.numberformat import RawNumberInTemplate
+
+    with pytest.raises(RawNumberInTemplate):
+        Template("{{ x }}").render(Context({"x": Decimal("87.5")}))
+    assert Template("{{ x|wan }}万元").render(Context({"x": Decimal("87.5")})) == "87.5万元"

@@ -9,7 +9,7 @@ from portal.disclosure_file import (
 
 
 class Command(BaseCommand):
-    help = "加载公开文件数据（TOML，格式见 docs/disclosure-file.md）；不给路径时加载渝中区政府办公室2025年参考数据。可重复运行。"
+    help = "加载公开文件数据（TOML，格式见 portal/data/README.md）；不给路径时加载渝中区政府办公室2025年参考数据。可重复运行。"
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", help="数据文件路径")
