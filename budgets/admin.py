@@ -1,19 +1,29 @@
 """The contact person's back office: one disclosure screen laid out like the document."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
-from organizations.models import UnitYear
+from organizations.access import scope
+from organizations.admin import DepartmentScopedAdmin, DepartmentScopedMixin, ScopedChoices
+from organizations.models import Department, UnitYear
 
+from . import annual, deadlines, workflow
 from .models import (
     BasicExpenditureLine,
     Disclosure,
+    DisclosureCheck,
     EconomicItem,
+    Exemption,
     ExpenditureLine,
     FunctionalItem,
     IncomeLine,
@@ -24,6 +34,7 @@ from .models import (
     OfficialExpenseLine,
     ProcurementCategory,
     ProcurementLine,
+    StatusChange,
     VehicleKind,
     VehicleLine,
 )
@@ -32,6 +43,7 @@ from .resources import EconomicItemResource, FunctionalItemResource
 from .rules import ERROR, check_disclosure
 
 HEADER = "公开主体与发布信息"
+REVIEW = "公开前审查"
 CHECKS = "一致性检查"
 PART_1 = "一、单位基本情况"
 PART_2 = "二、部门收支总体情况"
@@ -143,11 +155,15 @@ class ExpenditureFormSet(UniqueLinesFormSet):
     duplicate_message = _("同一资金来源的同一科目（或不分科目的合计）只能填写一行。")
 
 
-class PartInline(admin.TabularInline):
-    """An inline shown right after the fieldset named by `part` (see change_form.html)."""
+class PartInline(ScopedChoices, admin.TabularInline):
+    """An inline shown right after the fieldset named by `part` (see change_form.html);
+    editable only while its disclosure is a draft."""
 
     part = None
     extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+    }
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Reference data is chosen here, not edited: drop the add/change/delete/view icons.
@@ -162,6 +178,15 @@ class PartInline(admin.TabularInline):
             if hasattr(widget, flag):
                 setattr(widget, flag, False)
         return field
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
 
 
 class IncomeLineInline(PartInline):
@@ -212,16 +237,67 @@ class VehicleLineInline(PartInline):
     fields = ["kind", "held", "planned"]
 
 
+class DisclosureCheckInline(PartInline):
+    model = DisclosureCheck
+    part = REVIEW
+    fields = ["kind", "conclusion", "checked_by", "checked_on"]
+
+
+class DisclosureForm(forms.ModelForm):
+    """The disclosure screen's form: it notices when someone else saved the same draft
+    since this form was opened, instead of silently overwriting their work. (No Meta: the
+    admin builds the model form from its fieldsets.)"""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.edit_version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # Locks the row until this save commits (the admin view is one transaction),
+            # so two racing saves are compared one after the other.
+            stored = Disclosure.objects.select_for_update().get(pk=self.instance.pk)
+            if cleaned.get("seen_version") != stored.edit_version:
+                last = stored.history.select_related("history_user").first()
+                who = (
+                    f"{last.history_user}于{timezone.localtime(last.history_date):%Y-%m-%d %H:%M}"
+                    if last and last.history_user
+                    else "他人"
+                )
+                raise ValidationError(
+                    f"此文件在您打开之后已被{who}修改并保存，您的修改未保存，以免覆盖对方的内容。"
+                    "请记下您的修改，重新打开本页后再填写。"
+                )
+        return cleaned
+
+
 @admin.register(Disclosure)
-class DisclosureAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "department", "year", "kind", "status", "published_on"]
+class DisclosureAdmin(DepartmentScopedAdmin):
+    form = DisclosureForm
+    list_display = [
+        "__str__",
+        "department",
+        "year",
+        "kind",
+        "status",
+        "revision",
+        "due_date",
+        "published_on",
+    ]
     list_filter = ["year", "kind", "status", "department__region"]
     search_fields = ["department__name", "department__short_name", "unit__name", "index_number"]
     list_select_related = ["department", "unit"]
     autocomplete_fields = ["department", "unit"]
     date_hierarchy = "published_on"
+    actions = ["prepare_next_year"]
     readonly_fields = [
         "status",
+        "revision_label",
+        "published_on",
+        "workflow_log",
         "problems",
         "units_summary",
         "income_summary",
@@ -239,10 +315,12 @@ class DisclosureAdmin(admin.ModelAdmin):
                 "fields": [
                     ("department", "unit"),
                     ("year", "kind"),
-                    "status",
+                    ("status", "revision_label"),
                     ("npc_approved_on", "finance_approved_on", "published_on"),
                     ("index_number", "publisher"),
+                    "correction_reason",
                     "public_link",
+                    "seen_version",
                 ]
             },
         ),
@@ -304,6 +382,15 @@ class DisclosureAdmin(admin.ModelAdmin):
                 "description": _("本地区模板要求在文末注明公开联系人及联系方式。"),
             },
         ),
+        (
+            REVIEW,
+            {
+                "fields": ["workflow_log"],
+                "description": _(
+                    "公开前须记录保密审查和部门主要负责人审签的结论（公开页面显示结论）。"
+                ),
+            },
+        ),
     ]
     inlines = [
         IncomeLineInline,
@@ -313,10 +400,184 @@ class DisclosureAdmin(admin.ModelAdmin):
         OfficialExpenseLineInline,
         ProcurementLineInline,
         VehicleLineInline,
+        DisclosureCheckInline,
     ]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}
+    }
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("department__region", "unit")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:  # body, year and kind are the version's identity
+            fields += ["department", "unit", "year", "kind"]
+        if obj is None or obj.revision == 1:
+            fields.append("correction_reason")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        """Only drafts are edited; a submitted, approved or published version is read-only."""
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not obj.is_editable for obj in objs):
+            perms_needed = {*perms_needed, "已提交、已审核或已公开的版本（只能删除草稿）"}
+        return deleted, counts, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        obj.edit_version += 1
+        super().save_model(request, obj, form, change)
+
+    # -- workflow --------------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/step/<str:name>/", view(self.step_view), name="budgets_disclosure_step"),
+            path("<int:pk>/correct/", view(self.correct_view), name="budgets_disclosure_correct"),
+            path("progress/", view(self.progress_view), name="budgets_disclosure_progress"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra = {}
+        if obj is not None:
+            current = Disclosure.objects.current().filter(pk=obj.pk).exists()
+            extra = {
+                "workflow_steps": workflow.allowed_steps(obj, request.user),
+                "can_correct": current
+                and request.user.has_perm("budgets.change_disclosure")
+                and not Disclosure.objects.revisions_of(obj)
+                .filter(revision__gt=obj.revision)
+                .exists(),
+                "preview_url": reverse("portal:preview", args=[obj.pk]),
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def step_view(self, request, pk, name):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, str(pk))
+        if obj is None:
+            return HttpResponseRedirect(reverse("admin:index"))
+        try:
+            obj = workflow.take_step(
+                name, disclosure=obj, user=request.user, comment=request.POST.get("comment", "")
+            )
+        except workflow.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            from portal import audit  # the portal owns the audit log
+
+            step = workflow.STEPS[name]
+            audit.record("status", request=request, detail=f"{obj}：{step.label}")
+            self.message_user(request, f"“{obj}”已{step.label}。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:budgets_disclosure_change", args=[pk]))
+
+    def correct_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, str(pk))
+        if obj is None:
+            return HttpResponseRedirect(reverse("admin:index"))
+        try:
+            correction = workflow.disclosure_correct(
+                disclosure=obj, user=request.user, reason=request.POST.get("reason", "")
+            )
+        except workflow.WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:budgets_disclosure_change", args=[pk]))
+        self.message_user(
+            request,
+            f"已建立更正版本“{correction}”，修改后按流程提交、审核、公开。",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:budgets_disclosure_change", args=[correction.pk])
+        )
+
+    def progress_view(self, request):
+        years = sorted(set(Disclosure.objects.values_list("year", flat=True)), reverse=True)
+        try:
+            year = int(
+                request.GET.get("year") or (years[0] if years else timezone.localdate().year)
+            )
+        except ValueError:
+            year = timezone.localdate().year
+        departments = scope(Department.objects.select_related("region"), request.user, "")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{year}年部门预算公开进度",
+            "opts": self.model._meta,
+            "progress": deadlines.progress(
+                departments.order_by("region__order", "order", "name"), year=year
+            ),
+            "years": years,
+            "year": year,
+        }
+        return TemplateResponse(request, "admin/budgets/disclosure/progress.html", context)
+
+    @admin.action(description=_("以所选的已公开版本为基础，准备下一年度草稿"))
+    def prepare_next_year(self, request, queryset):
+        for disclosure in queryset.select_related("department"):
+            try:
+                draft, created = annual.prepare_year(
+                    department=disclosure.department,
+                    year=disclosure.year + 1,
+                    user=request.user,
+                    kind=disclosure.kind,
+                )
+            except workflow.WorkflowError as error:
+                self.message_user(request, str(error), messages.WARNING)
+                continue
+            if created:
+                self.message_user(request, f"已准备“{draft}”。", messages.SUCCESS)
+            else:
+                self.message_user(request, f"“{draft}”已存在，未重复创建。", messages.INFO)
+
+    # -- read-only summaries ---------------------------------------------------------------
+
+    @admin.display(description=_("版本"))
+    def revision_label(self, obj):
+        if obj.pk is None:
+            return "—"
+        return f"第{obj.revision}版" + ("（更正）" if obj.revision > 1 else "")
+
+    @admin.display(description=_("公开期限"))
+    def due_date(self, obj):
+        return obj.due_date or "—"
+
+    @admin.display(description=_("流转记录"))
+    def workflow_log(self, obj):
+        if obj.pk is None:
+            return NOT_YET
+        changes = obj.status_changes.select_related("user")
+        if not changes:
+            return _("暂无。")
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                "<li>{} {}：{} → {}{}</li>",
+                (
+                    (
+                        f"{timezone.localtime(c.at):%Y-%m-%d %H:%M}",
+                        c.user or "数据导入",
+                        c.get_from_status_display(),
+                        c.get_to_status_display(),
+                        f"（{c.comment}）" if c.comment else "",
+                    )
+                    for c in changes
+                ),
+            ),
+        )
 
     @admin.display(description=_("检查结果"))
     def problems(self, obj):
@@ -405,3 +666,32 @@ class DisclosureAdmin(admin.ModelAdmin):
             obj.get_absolute_url(),
             _("查看公开页面"),
         )
+
+
+@admin.register(Exemption)
+class ExemptionAdmin(DepartmentScopedAdmin):
+    list_display = ["department", "year", "kind", "legal_basis"]
+    list_filter = ["year", "kind"]
+    search_fields = ["department__name", "legal_basis"]
+    autocomplete_fields = ["department"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(DepartmentScopedMixin, admin.ModelAdmin):
+    """The workflow log, read-only: steps are taken on the disclosure screen."""
+
+    department_path = "disclosure__department"
+    list_display = ["at", "disclosure", "from_status", "to_status", "user", "comment"]
+    list_filter = ["to_status", "disclosure__year"]
+    search_fields = ["disclosure__department__name", "user__username", "comment"]
+    list_select_related = ["disclosure__department", "disclosure__unit", "user"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,13 +2,17 @@
 reference data those figures are classified by (versioned by year where the Ministry
 revises it). Every total is computed from lines (see `budgets.figures`), never stored."""
 
+from datetime import timedelta
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from organizations.models import YEAR_VALIDATORS, Department, Region, Unit
 
@@ -22,6 +26,14 @@ def non_negative(*fields, name):
     for field in fields:
         condition &= Q(**{f"{field}__gte": 0}) | Q(**{f"{field}__isnull": True})
     return models.CheckConstraint(condition=condition, name=name)
+
+
+class PublishedDisclosureError(Exception):
+    """A published version was about to change; corrections make a new revision instead."""
+
+    def __init__(self, disclosure=None):
+        name = f"“{disclosure}”" if disclosure is not None else "该文件"
+        super().__init__(f"{name}已公开，不能修改或删除；如需更正，请发起更正，形成新的版本。")
 
 
 class DisclosureKind(models.TextChoices):
@@ -212,7 +224,31 @@ class NarrativeTemplate(models.Model):
 
 class DisclosureQuerySet(models.QuerySet):
     def published(self):
+        """Every published revision, current or corrected since."""
         return self.filter(status=Disclosure.Status.PUBLISHED)
+
+    def current(self):
+        """The latest published revision of each body-year-kind: what the public reads."""
+        return self.published().exclude(superseded_by__status=Disclosure.Status.PUBLISHED)
+
+    def revisions_of(self, disclosure):
+        """All revisions of the same body, year and kind, oldest first."""
+        return self.filter(
+            department_id=disclosure.department_id,
+            unit_id=disclosure.unit_id,
+            year=disclosure.year,
+            kind=disclosure.kind,
+        ).order_by("revision")
+
+    def update(self, **kwargs):
+        if self.filter(status=Disclosure.Status.PUBLISHED).exists():
+            raise PublishedDisclosureError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(status=Disclosure.Status.PUBLISHED).exists():
+            raise PublishedDisclosureError()
+        return super().delete()
 
     def for_page(self):
         """Everything the public page reads, in a fixed number of queries (one per line table)."""
@@ -229,6 +265,7 @@ class DisclosureQuerySet(models.QuerySet):
             lines("procurement_lines", "source", "category"),
             lines("vehicle_lines", "kind"),
             "key_projects",
+            "checks",
         )
 
 
@@ -262,6 +299,31 @@ class Disclosure(models.Model):
     kind = models.CharField(_("公开类型"), max_length=20, choices=Kind.choices, default=Kind.BUDGET)
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    revision = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("更正的版本"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        editable=False,
+    )
+    correction_reason = models.TextField(
+        _("更正原因"), blank=True, help_text=_("更正版本必填，公开页面的更正记录中显示。")
+    )
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True, editable=False)
+    changes = models.JSONField(_("与上一版本相比的变更"), default=list, blank=True, editable=False)
+    frozen = models.JSONField(
+        _("公开时的单位情况和名词解释"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("公开时保存的副本，之后修改单位职责或名词不会改变已公开的版本。"),
+    )
+    edit_version = models.PositiveIntegerField(
+        _("编辑版本号"), default=0, editable=False, help_text=_("每次保存加一，用于发现同时编辑。")
     )
 
     npc_approved_on = models.DateField(
@@ -342,6 +404,7 @@ class Disclosure(models.Model):
     )
 
     objects = DisclosureQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("公开文件")
@@ -355,16 +418,29 @@ class Disclosure(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["department", "year", "kind"],
+                fields=["department", "year", "kind", "revision"],
                 condition=Q(unit__isnull=True),
                 name="disclosure_unique_department_year_kind",
                 violation_error_message=_("该部门该年度已有同类公开文件。"),
             ),
             models.UniqueConstraint(
-                fields=["unit", "year", "kind"],
+                fields=["unit", "year", "kind", "revision"],
                 condition=Q(unit__isnull=False),
                 name="disclosure_unique_unit_year_kind",
                 violation_error_message=_("该单位该年度已有同类公开文件。"),
+            ),
+            # At most one version of a body-year-kind is being worked on at a time.
+            models.UniqueConstraint(
+                fields=["department", "year", "kind"],
+                condition=Q(unit__isnull=True) & ~Q(status="published"),
+                name="disclosure_one_open_department_version",
+                violation_error_message=_("该部门该年度已有一个正在编辑或审核的版本。"),
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year", "kind"],
+                condition=Q(unit__isnull=False) & ~Q(status="published"),
+                name="disclosure_one_open_unit_version",
+                violation_error_message=_("该单位该年度已有一个正在编辑或审核的版本。"),
             ),
             non_negative(
                 "prior_basic",
@@ -375,12 +451,31 @@ class Disclosure(models.Model):
                 name="disclosure_amounts_non_negative",
             ),
         ]
+        permissions = [
+            ("submit_disclosure", _("可提交公开文件")),
+            ("approve_disclosure", _("可审核通过公开文件")),
+            ("publish_disclosure", _("可公开公开文件（含更正）")),
+            ("return_disclosure", _("可退回公开文件修改")),
+        ]
 
     def __str__(self):
-        return f"{self.body_name} {self.year}年{self.get_kind_display()}"
+        label = f"{self.body_name} {self.year}年{self.get_kind_display()}"
+        return label if self.revision == 1 else f"{label}（第{self.revision}版）"
+
+    def save(self, *args, **kwargs):
+        # The model layer's guard: a published version never changes (the workflow
+        # saves the publishing write itself while the stored row is still approved).
+        if self.pk and Disclosure.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
+            raise PublishedDisclosureError(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("portal:disclosure", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if self.pk and Disclosure.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
+            raise PublishedDisclosureError(self)
+        return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.unit_id and self.department_id and self.unit.department_id != self.department_id:
@@ -409,6 +504,32 @@ class Disclosure(models.Model):
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def is_editable(self):
+        """Only drafts are edited; submitted or approved ones go back to draft first."""
+        return self.status == self.Status.DRAFT
+
+    @property
+    def due_date(self):
+        """The last day to publish: 财政批复 + the legal number of days (a setting)."""
+        if self.finance_approved_on is None:
+            return None
+        return self.finance_approved_on + timedelta(days=settings.DISCLOSURE_DEADLINE_DAYS)
+
+    def days_left(self, today=None):
+        """Days until the due date (negative when overdue); None without an approval date."""
+        if self.due_date is None:
+            return None
+        return (self.due_date - (today or timezone.localdate())).days
+
+    def is_overdue(self, today=None):
+        """Past the due date and not published (a publication after the date counts as late)."""
+        if self.due_date is None:
+            return False
+        if self.is_published:
+            return self.published_on is not None and self.published_on > self.due_date
+        return (today or timezone.localdate()) > self.due_date
+
     @cached_property
     def figures(self):
         """Every total, roll-up and year-on-year change, computed from the lines."""
@@ -417,7 +538,46 @@ class Disclosure(models.Model):
         return DisclosureFigures(self)
 
 
-class IncomeLine(models.Model):
+class DisclosurePartQuerySet(models.QuerySet):
+    """Bulk writes on the rows of a disclosure refuse to touch a published version."""
+
+    def update(self, **kwargs):
+        if self.filter(disclosure__status=Disclosure.Status.PUBLISHED).exists():
+            raise PublishedDisclosureError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(disclosure__status=Disclosure.Status.PUBLISHED).exists():
+            raise PublishedDisclosureError()
+        return super().delete()
+
+
+def ensure_editable(disclosure_id):
+    """Raise PublishedDisclosureError if the disclosure version is published."""
+    if Disclosure.objects.filter(pk=disclosure_id, status=Disclosure.Status.PUBLISHED).exists():
+        raise PublishedDisclosureError()
+
+
+class DisclosurePart(models.Model):
+    """Base of every row that belongs to one disclosure version (its lines, projects,
+    checks, glossary entries): frozen with the version once it is published."""
+
+    objects = DisclosurePartQuerySet.as_manager()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        ensure_editable(self.disclosure_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        ensure_editable(self.disclosure_id)
+        return super().delete(*args, **kwargs)
+
+
+class IncomeLine(DisclosurePart):
     """Income budget from one source (部门收入总表), with last year's figure."""
 
     disclosure = models.ForeignKey(
@@ -427,7 +587,12 @@ class IncomeLine(models.Model):
         related_name="income_lines",
     )
     source = models.ForeignKey(IncomeSource, verbose_name=_("收入来源"), on_delete=models.PROTECT)
-    amount = MoneyField(_("本年预算数（万元）"))
+    amount = MoneyField(
+        _("本年预算数（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("没有此项收入填0；留空表示尚未填写。"),
+    )
     prior_amount = MoneyField(
         _("上年预算数（万元）"),
         null=True,
@@ -456,7 +621,7 @@ class IncomeLine(models.Model):
         return Comparison(self.amount, self.prior_amount)
 
 
-class ExpenditureLine(models.Model):
+class ExpenditureLine(DisclosurePart):
     """Expenditure from one source under one functional item, split into basic and project.
 
     Where the source gives only a line's total (a coarse document), `total` holds it and the
@@ -536,7 +701,7 @@ class ExpenditureLine(models.Model):
         return self.total is None
 
 
-class BasicExpenditureLine(models.Model):
+class BasicExpenditureLine(DisclosurePart):
     """Basic expenditure by economic class (一般公共预算财政拨款基本支出表)."""
 
     disclosure = models.ForeignKey(
@@ -564,7 +729,7 @@ class BasicExpenditureLine(models.Model):
         return str(self.economic_item)
 
 
-class OfficialExpenseLine(models.Model):
+class OfficialExpenseLine(DisclosurePart):
     """One "三公" item: this year's budget, last year's and the reason for the change."""
 
     disclosure = models.ForeignKey(
@@ -579,7 +744,12 @@ class OfficialExpenseLine(models.Model):
         on_delete=models.PROTECT,
         limit_choices_to={"children__isnull": True},
     )
-    amount = MoneyField(_("本年预算数（万元）"))
+    amount = MoneyField(
+        _("本年预算数（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("没有此项填0；留空表示尚未填写。"),
+    )
     prior_amount = MoneyField(_("上年预算数（万元）"), null=True, blank=True)
     change_reason = models.TextField(
         _("增减原因"), blank=True, help_text=_("如“主要原因是严格执行压减公车运行维护费标准”。")
@@ -606,7 +776,7 @@ class OfficialExpenseLine(models.Model):
         return Comparison(self.amount, self.prior_amount)
 
 
-class ProcurementLine(models.Model):
+class ProcurementLine(DisclosurePart):
     """Government procurement budget of one category paid from one source."""
 
     disclosure = models.ForeignKey(
@@ -638,7 +808,7 @@ class ProcurementLine(models.Model):
         return f"{self.source.name} · {self.category.name}"
 
 
-class VehicleLine(models.Model):
+class VehicleLine(DisclosurePart):
     """Vehicles of one kind: held at the counting date, and to be bought this year."""
 
     disclosure = models.ForeignKey(
@@ -667,7 +837,7 @@ class VehicleLine(models.Model):
         return self.kind.name
 
 
-class KeyProject(models.Model):
+class KeyProject(DisclosurePart):
     """A key project (重点项目) funded by the project expenditure, in document order."""
 
     disclosure = models.ForeignKey(
@@ -693,3 +863,97 @@ class KeyProject(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DisclosureCheck(DisclosurePart):
+    """A check recorded before publication and printed on the disclosure, as real ones are:
+    保密审查 (confidentiality review) and 部门主要负责人审签 (the head's sign-off)."""
+
+    class Kind(models.TextChoices):
+        CONFIDENTIALITY = "confidentiality", _("保密审查")
+        HEAD_SIGNOFF = "head_signoff", _("部门主要负责人审签")
+
+    disclosure = models.ForeignKey(
+        Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="checks"
+    )
+    kind = models.CharField(_("检查"), max_length=30, choices=Kind.choices)
+    conclusion = models.CharField(
+        _("结论"), max_length=100, help_text=_("如“已审查，不涉及国家秘密”“已审签”。")
+    )
+    checked_by = models.CharField(_("审查人/审签人"), max_length=50)
+    checked_on = models.DateField(_("日期"))
+
+    class Meta:
+        verbose_name = _("公开前审查")
+        verbose_name_plural = _("公开前审查（保密审查、主要负责人审签）")
+        ordering = ["disclosure", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "kind"],
+                name="disclosurecheck_unique_kind",
+                violation_error_message=_("每项审查只记录一次。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.conclusion}"
+
+
+class StatusChange(models.Model):
+    """One step of the workflow: who moved a disclosure from which status to which, when, why."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Disclosure.Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Disclosure.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("空表示由数据文件导入。"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        ordering = ["disclosure", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Exemption(models.Model):
+    """A department-year-kind that is exempt (涉密): neither published nor counted late."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="exemptions"
+    )
+    year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    kind = models.CharField(
+        _("公开类型"), max_length=20, choices=DisclosureKind.choices, default=DisclosureKind.BUDGET
+    )
+    legal_basis = models.TextField(
+        _("不予公开的依据"), help_text=_("如：涉及国家秘密，依据《……》第…条。")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("不予公开（涉密）")
+        verbose_name_plural = _("不予公开（涉密）")
+        ordering = ["-year", "department"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year", "kind"], name="exemption_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.department} {self.year}年{self.get_kind_display()}（涉密不公开）"

@@ -5,8 +5,9 @@ extends it the documented Django way (unregister, subclass, register) with its i
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from budgets.admin import PART_6, AllOrNothingImportAdmin, DisclosureAdmin, PartInline
+from budgets.admin import PART_5, PART_6, AllOrNothingImportAdmin, DisclosureAdmin, PartInline
 from budgets.models import Disclosure
 
 from .models import DisclosureTerm, Term
@@ -14,7 +15,7 @@ from .resources import TermResource
 
 
 @admin.register(Term)
-class TermAdmin(AllOrNothingImportAdmin):
+class TermAdmin(AllOrNothingImportAdmin, SimpleHistoryAdmin):
     resource_classes = [TermResource]
     list_display = ["name", "functional_code", "short_definition", "order"]
     list_filter = ["functional_item__year"]
@@ -44,8 +45,9 @@ admin.site.unregister(Disclosure)
 @admin.register(Disclosure)
 class DisclosureWithGlossaryAdmin(DisclosureAdmin):
     inlines = [*DisclosureAdmin.inlines, DisclosureTermInline]
+    _after = [name for name, _options in DisclosureAdmin.fieldsets].index(PART_5) + 1
     fieldsets = [
-        *DisclosureAdmin.fieldsets[:-1],
+        *DisclosureAdmin.fieldsets[:_after],
         (
             PART_6,
             {
@@ -53,5 +55,5 @@ class DisclosureWithGlossaryAdmin(DisclosureAdmin):
                 "description": _("按说明中的顺序选择名词；名词本身在“名词解释”中维护。"),
             },
         ),
-        DisclosureAdmin.fieldsets[-1],
+        *DisclosureAdmin.fieldsets[_after:],
     ]

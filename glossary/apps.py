@@ -6,4 +6,4 @@ class GlossaryConfig(AppConfig):
     verbose_name = "名词解释"
 
     def ready(self):
-        from . import rules  # noqa: F401  registers the glossary's consistency rule
+        from . import rules, snapshots, workflow  # noqa: F401  register with budgets

@@ -3,8 +3,9 @@ disclosure prints in its glossary part."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from budgets.models import Disclosure, FunctionalItem
+from budgets.models import Disclosure, DisclosurePart, FunctionalItem
 
 
 class Term(models.Model):
@@ -25,6 +26,8 @@ class Term(models.Model):
         _("排序"), default=0, help_text=_("名词解释页中的顺序：通用名词在前，科目名词按编码。")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("名词")
         verbose_name_plural = _("名词解释")
@@ -34,7 +37,7 @@ class Term(models.Model):
         return self.name
 
 
-class DisclosureTerm(models.Model):
+class DisclosureTerm(DisclosurePart):
     """A term printed in one disclosure's glossary, in the disclosure's order."""
 
     disclosure = models.ForeignKey(

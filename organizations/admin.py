@@ -1,19 +1,74 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from .access import reaches, scope
 from .models import Department, Duty, Region, Section, StaffingKind, StaffingQuota, Unit, UnitYear
 
 
+def department_id_of(obj, path):
+    """Follow `path` ("unit__department" …) from obj to its department's id."""
+    if not path:
+        return obj.pk
+    *steps, last = path.split("__")
+    for step in steps:
+        obj = getattr(obj, step)
+    return getattr(obj, f"{last}_id")
+
+
+class ScopedChoices:
+    """Dropdowns and autocompletes of departments, units and unit-years offer only what the
+    user reaches (for admins and inlines alike)."""
+
+    SCOPED = {Department: "", Unit: "department", UnitYear: "unit__department"}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        path = self.SCOPED.get(db_field.related_model)
+        if path is not None:
+            kwargs["queryset"] = scope(
+                db_field.related_model._default_manager.all(), request.user, path
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DepartmentScopedMixin(ScopedChoices):
+    """An admin whose rows belong to a department: a user who does not reach every
+    department sees, picks and changes only their own departments' rows, everywhere
+    (lists, forms, dropdowns, autocompletes, actions and history). An out-of-scope id
+    behaves as if it did not exist (Django redirects to the index)."""
+
+    department_path = "department"
+
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request.user, self.department_path)
+
+    def _reaches(self, request, obj):
+        return obj is None or reaches(request.user, department_id_of(obj, self.department_path))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._reaches(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._reaches(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._reaches(request, obj)
+
+
+class DepartmentScopedAdmin(DepartmentScopedMixin, SimpleHistoryAdmin):
+    """A department-scoped admin of a model with history (viewable per object)."""
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "level", "order"]
     list_filter = ["level"]
     search_fields = ["name"]
     autocomplete_fields = ["parent"]
 
 
-class UnitInline(admin.TabularInline):
+class UnitInline(ScopedChoices, admin.TabularInline):
     model = Unit
     fk_name = "department"
     extra = 0
@@ -31,8 +86,10 @@ class UnitInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(DepartmentScopedAdmin):
+    department_path = ""
     list_display = ["name", "short_name", "region", "code", "unit_count"]
+    filter_horizontal = ["members"]
     list_filter = ["region"]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["region"]
@@ -52,7 +109,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(DepartmentScopedAdmin):
     list_display = [
         "name",
         "department",
@@ -87,7 +144,8 @@ class StaffingQuotaInline(admin.TabularInline):
 
 
 @admin.register(UnitYear)
-class UnitYearAdmin(admin.ModelAdmin):
+class UnitYearAdmin(DepartmentScopedAdmin):
+    department_path = "unit__department"
     list_display = ["unit", "year", "department", "duty_count", "section_count"]
     list_filter = ["year", "unit__department__region", "unit__department"]
     search_fields = ["unit__name", "unit__department__name"]

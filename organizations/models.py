@@ -1,10 +1,12 @@
 """Disclosing bodies: regions, departments, their units, and each unit's duties, internal
 sections and staffing quotas for a given year (they change with institutional reform)."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -29,6 +31,8 @@ class Region(models.Model):
         related_name="children",
     )
     order = models.PositiveIntegerField(_("排序"), default=0, help_text=_("数字小的排在前面。"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("地区")
@@ -69,6 +73,15 @@ class Department(models.Model):
         _("部门编码"), max_length=30, blank=True, help_text=_("财政部门使用的部门编码，可留空。")
     )
     order = models.PositiveIntegerField(_("排序"), default=0, help_text=_("数字小的排在前面。"))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("本部门用户"),
+        related_name="departments",
+        blank=True,
+        help_text=_("可填报本部门公开文件的用户（公开联系人）；他们只能看到和修改本部门的数据。"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["members"])
 
     class Meta:
         verbose_name = _("部门")
@@ -79,6 +92,7 @@ class Department(models.Model):
                 fields=["region", "name"], name="department_unique_name_in_region"
             ),
         ]
+        permissions = [("manage_all_departments", _("可查看和处理所有部门的数据"))]
 
     def __str__(self):
         return self.name
@@ -156,6 +170,8 @@ class Unit(models.Model):
         _("排序"), default=0, help_text=_("在部门内的顺序，数字小的在前。")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
@@ -202,6 +218,8 @@ class UnitYear(models.Model):
         help_text=_("职责条目之前的说明（如机构规格、加挂牌子、合署办公），没有则留空。"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("单位年度情况")
         verbose_name_plural = _("单位年度情况（职责、科室、编制）")
@@ -224,6 +242,8 @@ class Duty(models.Model):
     text = models.TextField(
         _("职责内容"), help_text=_("不含编号，如“负责区政府会议的筹备工作……”。")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("职能职责")
@@ -248,6 +268,8 @@ class Section(models.Model):
         _("科室名称"), max_length=100, help_text=_("按公开文本填写，如：文秘科（政务公开科）")
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("内设科室")
         verbose_name_plural = _("内设科室")
@@ -269,6 +291,8 @@ class StaffingQuota(models.Model):
     )
     kind = models.ForeignKey(StaffingKind, verbose_name=_("编制类型"), on_delete=models.PROTECT)
     count = models.PositiveIntegerField(_("编制人数"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("编制")

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "公开门户"
+
+    def ready(self):
+        # Logins are only observable through Django's auth signals.
+        from django.contrib.auth import signals
+
+        from . import audit
+
+        signals.user_logged_in.connect(audit.on_login, dispatch_uid="audit-login")
+        signals.user_logged_out.connect(audit.on_logout, dispatch_uid="audit-logout")
+        signals.user_login_failed.connect(audit.on_login_failed, dispatch_uid="audit-login-failed")

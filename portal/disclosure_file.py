@@ -27,9 +27,11 @@ from budgets.models import (
     OfficialExpenseLine,
     ProcurementCategory,
     ProcurementLine,
+    PublishedDisclosureError,
     VehicleKind,
     VehicleLine,
 )
+from budgets.workflow import record_publication
 from glossary.models import DisclosureTerm, Term
 from organizations.models import (
     Department,
@@ -175,6 +177,13 @@ class Loader:
             self.load_unit(department, year, order, unit)
         disclosure = self.load_disclosure(department, data["disclosure"])
         self.load_glossary(disclosure, data.get("glossary", []))
+        status = data["disclosure"].get("status", "草稿")
+        if status not in ("草稿", "已公开"):
+            raise DisclosureFileError(f"[disclosure] status：“{status}”无效，应为 草稿 或 已公开。")
+        if status == "已公开" and not disclosure.is_published:
+            disclosure = record_publication(disclosure=disclosure)
+            self.report.updated += 1
+            self.report.changes.append("登记为已公开")
         self.report.disclosure = disclosure
         return self.report
 
@@ -264,11 +273,9 @@ class Loader:
             "unit": unit,
             "year": spec["year"],
             "kind": choice_value(Disclosure.Kind, spec.get("kind", "部门预算"), f"{where} kind"),
+            "revision": 1,  # a file holds a document as first published
         }
         values = {
-            "status": choice_value(
-                Disclosure.Status, spec.get("status", "草稿"), f"{where} status"
-            ),
             "npc_approved_on": spec.get("npc_approved_on"),
             "finance_approved_on": spec.get("finance_approved_on"),
             "published_on": spec.get("published_on"),
@@ -411,6 +418,7 @@ def disclosure_exists(path):
         spec = data["disclosure"]
         kind = choice_value(Disclosure.Kind, spec.get("kind", "部门预算"), "[disclosure] kind")
         return Disclosure.objects.filter(
+            revision=1,
             department__name=data["department"]["name"],
             department__region__name=data["region"]["path"][-1]["name"],
             unit__name=spec["unit"] if spec.get("unit") else None,
@@ -431,3 +439,7 @@ def load_disclosure_file(path=REFERENCE_FILE):
         raise DisclosureFileError(f"文件缺少必填项：{error.args[0]}") from None
     except IntegrityError as error:  # a rule only the database states; nothing was kept
         raise DisclosureFileError(f"数据不符合数据库约束：{error}") from None
+    except PublishedDisclosureError:
+        raise DisclosureFileError(
+            "该公开文件已公开，文件中的内容与已公开版本不同；已公开的版本不能通过文件修改，请在后台发起更正。"
+        ) from None

@@ -8,8 +8,9 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from budgets.models import Disclosure, NarrativeTemplate
-from glossary.models import DisclosureTerm, Term
-from organizations.models import Department, StaffingQuota, Unit, UnitYear
+from budgets.snapshots import snapshot_of
+from glossary.models import Term
+from organizations.models import Department
 
 DEFAULT_TEMPLATE = "narratives/chongqing-budget-2025.html"
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
@@ -17,7 +18,7 @@ REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels
 
 def home_data():
     """Regions → departments → the years with a published disclosure."""
-    published = Disclosure.objects.published().filter(unit__isnull=True).order_by("-year")
+    published = Disclosure.objects.current().filter(unit__isnull=True).order_by("-year")
     departments = (
         Department.objects.select_related("region__parent__parent__parent")
         .prefetch_related(
@@ -38,9 +39,7 @@ def home_data():
 
 def department_data(pk):
     """One department and its published disclosures, newest first."""
-    published = (
-        Disclosure.objects.published().select_related("unit").order_by("-year", "unit__order")
-    )
+    published = Disclosure.objects.current().select_related("unit").order_by("-year", "unit__order")
     try:
         department = (
             Department.objects.select_related("region__parent__parent__parent")
@@ -60,33 +59,25 @@ def department_data(pk):
     }
 
 
-def units_of(disclosure):
-    """The units a disclosure describes, each with its duties, sections and staffing that year
-    (a unit without a record for the year did not exist then; the rules flag a missing one)."""
-    units = Unit.objects.filter(department_id=disclosure.department_id)
-    if disclosure.unit_id:
-        units = units.filter(pk=disclosure.unit_id)
-    years = UnitYear.objects.filter(year=disclosure.year).prefetch_related(
-        "duties",
-        "sections",
-        Prefetch("staffing", queryset=StaffingQuota.objects.select_related("kind")),
-    )
-    units = units.filter(years__year=disclosure.year)  # units that existed that year
-    units = units.prefetch_related(Prefetch("years", queryset=years, to_attr="that_year"))
-    return [{"unit": unit, "year": unit.that_year[0]} for unit in units]
-
-
 def disclosure_data(disclosure):
     """Everything the disclosure page shows, for an already-fetched `for_page()` disclosure."""
     region = disclosure.department.region
     template = NarrativeTemplate.for_body(region=region, year=disclosure.year, kind=disclosure.kind)
     table_unit = template.table_unit if template else NarrativeTemplate.TableUnit.WAN
-    glossary = DisclosureTerm.objects.filter(disclosure=disclosure).select_related("term")
+    snapshot = snapshot_of(disclosure)
+    revisions = list(
+        Disclosure.objects.revisions_of(disclosure)
+        .published()
+        .only("pk", "revision", "published_on", "correction_reason", "changes")
+    )
     return {
         "disclosure": disclosure,
         "figures": disclosure.figures,
-        "units": units_of(disclosure),
-        "glossary": [entry.term for entry in glossary],
+        "units": snapshot["units"],
+        "glossary": snapshot["glossary"],
+        "checks": list(disclosure.checks.all()),
+        "revisions": revisions,
+        "latest": revisions[-1] if revisions else None,
         "narrative_template": template.template_name if template else DEFAULT_TEMPLATE,
         "table_unit": table_unit,
         "unit_label": NarrativeTemplate.TableUnit(table_unit).label,
@@ -99,6 +90,8 @@ def disclosure_data(disclosure):
 
 
 def get_disclosure(pk, *, published_only=True):
+    """A disclosure version for its page: any published one (each keeps its permanent URL),
+    or, for a staff preview, any version at all."""
     queryset = Disclosure.objects.for_page().select_related(REGION_DEPTH)
     if published_only:
         queryset = queryset.published()

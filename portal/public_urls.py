@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import download_views, views
 
 app_name = "portal"
 
@@ -8,5 +8,26 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("departments/<int:pk>/", views.department, name="department"),
     path("disclosures/<int:pk>/", views.disclosure, name="disclosure"),
+    path("disclosures/<int:pk>/preview/", views.preview, name="preview"),
     path("glossary/", views.glossary, name="glossary"),
+]
+
+# Open data (portal/opendata.md): downloads of published disclosures and the data package.
+urlpatterns += [
+    path("disclosures/<int:pk>.json", download_views.disclosure_json, name="disclosure_json"),
+    path(
+        "disclosures/<int:pk>/download.xlsx", download_views.disclosure_xlsx, name="disclosure_xlsx"
+    ),
+    path(
+        "disclosures/<int:pk>/tables/<slug:table>.csv",
+        download_views.disclosure_table_csv,
+        name="disclosure_table_csv",
+    ),
+    path("open-data/datapackage.json", download_views.datapackage, name="datapackage"),
+    path(
+        "open-data/disclosure.schema.json",
+        download_views.disclosure_schema,
+        name="disclosure_schema",
+    ),
+    path("open-data/<slug:resource>.csv", download_views.open_data_csv, name="open_data_csv"),
 ]

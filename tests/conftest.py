@@ -65,3 +65,79 @@ def browser_type_launch_args(browser_type_launch_args):
 def screenshot_dir():
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def roles(db):
+    """The role groups (a migration installs them; transactional tests flush them)."""
+    from portal import roles as shipped
+
+    shipped.install(apps)
+    return shipped
+
+
+def make_user(django_user_model, username, role, departments=()):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username, password=f"pw-{username}-1", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role))
+    for department in departments:
+        department.members.add(user)
+    return user
+
+
+@pytest.fixture
+def editor(roles, reference, django_user_model):
+    """The reference department's contact person."""
+    return make_user(django_user_model, "editor", roles.EDITOR, [reference.department])
+
+
+@pytest.fixture
+def reviewer(roles, django_user_model):
+    return make_user(django_user_model, "reviewer", roles.REVIEWER)
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("root", "", "pw-root-1")
+
+
+@pytest.fixture
+def draft(reference, superuser):
+    """A correction of the reference: an editable draft (revision 2) with all its figures."""
+    from budgets.workflow import disclosure_correct
+
+    return disclosure_correct(disclosure=reference, user=superuser, reason="测试用更正")
+
+
+def record_checks(disclosure):
+    from datetime import date
+
+    from budgets.models import DisclosureCheck
+
+    DisclosureCheck.objects.create(
+        disclosure=disclosure,
+        kind="confidentiality",
+        conclusion="已审查",
+        checked_by="保密员",
+        checked_on=date(2025, 2, 10),
+    )
+    DisclosureCheck.objects.create(
+        disclosure=disclosure,
+        kind="head_signoff",
+        conclusion="已审签",
+        checked_by="主任",
+        checked_on=date(2025, 2, 11),
+    )
+
+
+def publish(disclosure, editor, reviewer):
+    """Take a draft through every step: checks recorded, submitted, approved, published."""
+    from budgets import workflow
+
+    record_checks(disclosure)
+    workflow.disclosure_submit(disclosure=disclosure, user=editor)
+    workflow.disclosure_approve(disclosure=disclosure, user=reviewer)
+    return workflow.disclosure_publish(disclosure=disclosure, user=reviewer)

@@ -12,6 +12,7 @@ from budgets.models import (
     OfficialExpenseItem,
     OfficialExpenseLine,
 )
+from budgets.workflow import record_publication
 from glossary.models import DisclosureTerm, Term
 from organizations.models import (
     Department,
@@ -62,13 +63,11 @@ def source(code="general_budget"):
     return IncomeSource.objects.get(code=code)
 
 
-def disclosure(
-    department_=None, year=2025, status=Disclosure.Status.PUBLISHED, lines=(), income=None, **kwargs
-):
-    """A department disclosure; `lines` are (code, basic, project) in 万元 from 一般公共预算.
-    Income defaults to the lines' total so the budget balances."""
+def disclosure(department_=None, year=2025, published=True, lines=(), income=None, **kwargs):
+    """A department disclosure, published unless `published=False`; `lines` are
+    (code, basic, project) in 万元 from 一般公共预算. Income defaults to the lines' total."""
     department_ = department_ or department()
-    d = Disclosure.objects.create(department=department_, year=year, status=status, **kwargs)
+    d = Disclosure.objects.create(department=department_, year=year, **kwargs)
     for code, basic, project in lines:
         ExpenditureLine.objects.create(
             disclosure=d,
@@ -80,11 +79,11 @@ def disclosure(
     if income is None:
         income = sum((Decimal(b) + Decimal(p) for _, b, p in lines), Decimal(0))
     IncomeLine.objects.create(disclosure=d, source=source(), amount=Decimal(income))
-    return d
+    return record_publication(disclosure=d) if published else d
 
 
 def grow(d, n):
-    """Add n more of every repeated thing a disclosure page shows."""
+    """Add n more of every repeated thing a disclosure page shows (d must be a draft)."""
     department_ = d.department
     for i in range(n):
         unit_with_year(

@@ -13,10 +13,12 @@ class RawNumberInTemplate(AssertionError):
     pass
 
 
-def guarded_format(number, *args, **kwargs):
-    if isinstance(number, Decimal | float):
+def guarded_format(number, decimal_sep, decimal_pos=None, *args, **kwargs):
+    # A template's `{{ amount }}` arrives without decimal_pos; the admin's read-only
+    # display of a DecimalField passes the field's decimal places on purpose.
+    if isinstance(number, Decimal | float) and decimal_pos is None:
         raise RawNumberInTemplate(f"模板直接输出了金额 {number!r}，请使用 |wan 或 |amount 过滤器。")
-    return _original_format(number, *args, **kwargs)
+    return _original_format(number, decimal_sep, decimal_pos, *args, **kwargs)
 
 
 def install():

@@ -6,13 +6,17 @@ from django.urls import reverse
 
 from budgets.models import Disclosure, OfficialExpenseLine
 from tests.adminforms import form_values
+from tests.conftest import publish
 from tests.pagetext import visible_text
 
 
 @pytest.fixture
-def superuser_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("root", "", "pw")
-    client.force_login(user)
+def superuser_client(superuser):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(superuser)
+    client.user = superuser
     return client
 
 
@@ -21,16 +25,26 @@ def registered_models():
 
 
 @pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)
-def test_every_admin_page_loads_for_a_superuser(superuser_client, reference, model):
+def test_every_admin_page_loads_for_a_superuser(superuser_client, reference, model, rf):
     prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    model_admin = admin.site._registry[model]
+    request = rf.get("/")
+    request.user = superuser_client.user
     assert superuser_client.get(reverse(f"{prefix}_changelist")).status_code == 200
     assert superuser_client.get(reverse(f"{prefix}_changelist"), {"q": "重庆"}).status_code == 200
-    assert superuser_client.get(reverse(f"{prefix}_add")).status_code == 200
+    add = superuser_client.get(reverse(f"{prefix}_add")).status_code
+    assert add == (200 if model_admin.has_add_permission(request) else 403)
     obj = model._default_manager.first()
     if obj is not None:
-        for view in ("change", "history", "delete"):
-            response = superuser_client.get(reverse(f"{prefix}_{view}", args=[obj.pk]))
-            assert response.status_code == 200, view
+        for view in ("change", "history"):
+            assert (
+                superuser_client.get(reverse(f"{prefix}_{view}", args=[obj.pk])).status_code == 200
+            ), view
+        # Read-only records (published versions, logs) refuse deletion outright.
+        expected = 200 if model_admin.has_delete_permission(request, obj) else 403
+        assert (
+            superuser_client.get(reverse(f"{prefix}_delete", args=[obj.pk])).status_code == expected
+        )
     assert superuser_client.get(reverse("admin:index")).status_code == 200
 
 
@@ -59,6 +73,7 @@ def test_the_disclosure_screen_follows_the_documents_parts(superuser_client, ref
 
 
 def save_change_form(client, disclosure, **changes):
+    """Post the disclosure screen as a browser would, with some fields changed."""
     url = reverse("admin:budgets_disclosure_change", args=[disclosure.pk])
     data = form_values(client.get(url).content.decode(), "disclosure_form")
     data.update(changes)
@@ -66,53 +81,46 @@ def save_change_form(client, disclosure, **changes):
     return client.post(url, data)
 
 
-def test_a_figure_changed_in_the_admin_reaches_the_public_page(superuser_client, client, reference):
-    line = OfficialExpenseLine.objects.get(disclosure=reference, item__name="公务接待费")
-    index = list(
-        OfficialExpenseLine.objects.filter(disclosure=reference).order_by("item__order")
-    ).index(line)
+def test_a_figure_changed_in_the_admin_reaches_the_public_page(
+    superuser_client, client, draft, editor, reviewer
+):
+    lines = list(OfficialExpenseLine.objects.filter(disclosure=draft).order_by("item__order"))
+    index = [line.item.name for line in lines].index("公务接待费")
     response = save_change_form(
-        superuser_client, reference, **{f"official_expense_lines-{index}-amount": "30.85"}
+        superuser_client, draft, **{f"official_expense_lines-{index}-amount": "30.85"}
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    page = visible_text(client.get(reference.get_absolute_url()).content.decode())
+    published = publish(draft, editor, reviewer)
+    page = visible_text(client.get(published.get_absolute_url()).content.decode())
     assert "公务接待费30.85万元，比2024年增加1.6万元" in page
     assert "2025年“三公”经费预算328.45万元，比2024年减少42.8万元" in page
 
 
-def test_a_bad_figure_is_refused_with_a_chinese_message_and_nothing_saved(
-    superuser_client, reference
-):
+def test_a_bad_figure_is_refused_with_a_chinese_message_and_nothing_saved(superuser_client, draft):
     before = list(
-        OfficialExpenseLine.objects.filter(disclosure=reference).values_list("amount", flat=True)
+        OfficialExpenseLine.objects.filter(disclosure=draft).values_list("amount", flat=True)
     )
     response = save_change_form(
-        superuser_client,
-        reference,
-        **{"official_expense_lines-1-amount": "-5", "contact_name": "别人"},
+        superuser_client, draft, **{"official_expense_lines-1-amount": "-5", "contact_name": "别人"}
     )
     assert response.status_code == 200
     assert "金额不能为负数" in response.content.decode()
     assert (
-        list(
-            OfficialExpenseLine.objects.filter(disclosure=reference).values_list(
-                "amount", flat=True
-            )
-        )
+        list(OfficialExpenseLine.objects.filter(disclosure=draft).values_list("amount", flat=True))
         == before
     )
-    assert Disclosure.objects.get(pk=reference.pk).contact_name == "严天洁"
+    assert Disclosure.objects.get(pk=draft.pk).contact_name == "严天洁"
 
 
-def test_more_than_fen_precision_is_refused(superuser_client, reference):
+def test_more_than_fen_precision_is_refused(superuser_client, draft):
     response = save_change_form(
-        superuser_client, reference, **{"official_expense_lines-1-amount": "1.1234567"}
+        superuser_client, draft, **{"official_expense_lines-1-amount": "1.1234567"}
     )
     assert "金额最多精确到分" in response.content.decode()
 
 
-def test_duplicate_expenditure_lines_are_refused(superuser_client, reference):
-    url = reverse("admin:budgets_disclosure_change", args=[reference.pk])
+def test_duplicate_expenditure_lines_are_refused(superuser_client, draft):
+    url = reverse("admin:budgets_disclosure_change", args=[draft.pk])
     data = form_values(superuser_client.get(url).content.decode(), "disclosure_form")
     total = int(data["expenditure_lines-TOTAL_FORMS"])
     data.update(
@@ -128,3 +136,22 @@ def test_duplicate_expenditure_lines_are_refused(superuser_client, reference):
     response = superuser_client.post(url, data)
     assert response.status_code == 200
     assert "只能填写一行" in response.content.decode()
+
+
+def test_the_second_of_two_people_saving_the_same_draft_gets_a_conflict(
+    client, superuser_client, draft, editor
+):
+    url = reverse("admin:budgets_disclosure_change", args=[draft.pk])
+    client.force_login(editor)
+    theirs = form_values(client.get(url).content.decode(), "disclosure_form")
+    mine = form_values(superuser_client.get(url).content.decode(), "disclosure_form")
+    assert (
+        superuser_client.post(url, {**mine, "contact_phone": "023-1", "_continue": "1"}).status_code
+        == 302
+    )
+    response = client.post(url, {**theirs, "contact_phone": "023-2", "_continue": "1"})
+    assert response.status_code == 200
+    assert (
+        "已被root于" in response.content.decode() and "您的修改未保存" in response.content.decode()
+    )
+    assert Disclosure.objects.get(pk=draft.pk).contact_phone == "023-1"

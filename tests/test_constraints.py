@@ -15,7 +15,7 @@ def refused(**kwargs):
 
 
 def test_negative_amounts_are_refused(reference_data):
-    d = factories.disclosure(lines=[("2010301", "1", "0")])
+    d = factories.disclosure(lines=[("2010301", "1", "0")], published=False)
     refused(
         model=ExpenditureLine,
         disclosure=d,
@@ -29,15 +29,19 @@ def test_negative_amounts_are_refused(reference_data):
     )
 
 
-def test_a_second_disclosure_for_the_same_body_year_and_kind_is_refused(reference):
+def test_a_second_disclosure_for_the_same_body_year_kind_and_revision_is_refused(reference):
     refused(model=Disclosure, department=reference.department, year=2025, kind="budget")
     unit = reference.department.units.first()
     Disclosure.objects.create(department=reference.department, unit=unit, year=2025)
-    refused(model=Disclosure, department=reference.department, unit=unit, year=2025)
+    refused(model=Disclosure, department=reference.department, unit=unit, year=2025, revision=2)
+
+
+def test_only_one_version_of_a_body_year_is_open_at_a_time(draft):
+    refused(model=Disclosure, department=draft.department, year=2025, revision=3)
 
 
 def test_a_second_line_for_the_same_code_is_refused(reference_data):
-    d = factories.disclosure(lines=[("2010301", "1", "0")])
+    d = factories.disclosure(lines=[("2010301", "1", "0")], published=False)
     refused(
         model=ExpenditureLine,
         disclosure=d,
@@ -60,7 +64,7 @@ def test_a_second_line_for_the_same_code_is_refused(reference_data):
 
 
 def test_a_line_gives_either_its_split_or_only_its_total(reference_data):
-    d = factories.disclosure()
+    d = factories.disclosure(published=False)
     item = factories.item("2010302")
     refused(
         model=ExpenditureLine,

@@ -98,11 +98,23 @@ def test_the_command_says_nothing_was_changed(reference_data, tmp_path):
         call_command("load_disclosure", str(tmp_path / "missing.toml"))
 
 
-def test_a_changed_file_updates_only_what_changed(reference, tmp_path):
-    path = broken(tmp_path, 'contact_phone = "023-63259683"', 'contact_phone = "023-00000000"')
-    report = load_disclosure_file(path)
+def test_a_changed_file_updates_only_what_changed(reference_data, tmp_path):
+    draft_file = broken(tmp_path, 'status = "已公开"', 'status = "草稿"')
+    load_disclosure_file(draft_file)
+    changed = write(
+        tmp_path, draft_file.read_text(encoding="utf-8").replace("023-63259683", "023-00000000")
+    )
+    report = load_disclosure_file(changed)
     assert (report.created, report.updated, report.deleted) == (0, 1, 0)
-    assert Disclosure.objects.get(pk=reference.pk).contact_phone == "023-00000000"
+    assert Disclosure.objects.get().contact_phone == "023-00000000"
+
+
+def test_a_file_cannot_change_a_published_version(reference, tmp_path):
+    before = snapshot()
+    path = broken(tmp_path, 'contact_phone = "023-63259683"', 'contact_phone = "023-00000000"')
+    with pytest.raises(DisclosureFileError, match="请在后台发起更正"):
+        load_disclosure_file(path)
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -120,11 +132,14 @@ def test_counts_and_line_shapes_are_checked(reference, tmp_path, old, new, messa
 
 
 def test_keep_existing_leaves_admin_edits_alone(reference, capsys):
-    reference.contact_phone = "023-11111111"
-    reference.save()
+    from organizations.models import Duty
+
+    duty = Duty.objects.order_by("pk").first()
+    duty.text = "在后台修改过的职责。"
+    duty.save()
     call_command("load_disclosure", "--keep-existing")
     assert "已存在" in capsys.readouterr().out
-    assert Disclosure.objects.get(pk=reference.pk).contact_phone == "023-11111111"
+    assert Duty.objects.get(pk=duty.pk).text == "在后台修改过的职责。"
 
 
 def test_the_reference_data_command_is_idempotent(reference_data, capsys):

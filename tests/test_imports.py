@@ -9,8 +9,8 @@ from tests.pagetext import visible_text
 
 
 @pytest.fixture
-def superuser_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", "", "pw"))
+def superuser_client(client, superuser):
+    client.force_login(superuser)
     return client
 
 

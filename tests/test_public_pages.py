@@ -57,8 +57,9 @@ def test_a_full_disclosure_rolls_up_to_class_and_shows_no_missing_detail_note(
     assert "测试局2025年无使用政府性基金预算拨款安排的支出。" in page
 
 
-def test_user_text_is_escaped(client, reference):
-    reference.income_change_reason = "<script>alert(1)</script>"
-    reference.save()
-    html = client.get(reference.get_absolute_url()).content.decode()
+def test_user_text_is_escaped(client, reference_data):
+    d = factories.disclosure(
+        lines=[("2010301", "1", "0")], contact_name="<script>alert(1)</script>"
+    )
+    html = client.get(d.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
