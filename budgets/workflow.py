@@ -163,6 +163,9 @@ def disclosure_publish(*, disclosure, user, comment=""):
     """Publish an approved disclosure: freeze it, date it and, for a correction, record what
     changed since the version it corrects. Racing publishes produce one publication."""
     disclosure = _locked(disclosure)
+    refusal = _refusal(STEPS["publish"], disclosure, user)
+    if refusal:
+        raise WorkflowError(refusal)
     missing = {kind for kind in DisclosureCheck.Kind} - set(
         disclosure.checks.values_list("kind", flat=True)
     )

@@ -101,6 +101,7 @@ class DepartmentAdmin(DepartmentScopedAdmin):
             .get_queryset(request)
             .select_related("region__parent")
             .annotate(unit_total=Count("units"))
+            .order_by("region__order", "order", "name")
         )
 
     @admin.display(description=_("单位数"), ordering="unit_total")
@@ -147,7 +148,12 @@ class StaffingQuotaInline(admin.TabularInline):
 class UnitYearAdmin(DepartmentScopedAdmin):
     department_path = "unit__department"
     list_display = ["unit", "year", "department", "duty_count", "section_count"]
-    list_filter = ["year", "unit__department__region", "unit__department"]
+    # RelatedOnly: the filter offers only departments the user can see rows of.
+    list_filter = [
+        "year",
+        "unit__department__region",
+        ("unit__department", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["unit__name", "unit__department__name"]
     autocomplete_fields = ["unit"]
     inlines = [DutyInline, SectionInline, StaffingQuotaInline]
@@ -161,6 +167,7 @@ class UnitYearAdmin(DepartmentScopedAdmin):
                 duty_total=Count("duties", distinct=True),
                 section_total=Count("sections", distinct=True),
             )
+            .order_by("-year", "unit__department", "unit__order", "unit__pk")
         )
 
     @admin.display(description=_("部门"), ordering="unit__department__name")

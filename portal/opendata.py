@@ -38,9 +38,15 @@ PHASES = {Disclosure.Kind.BUDGET: "approved", Disclosure.Kind.FINAL_ACCOUNTS: "e
 
 
 def published_disclosures():
-    """The disclosures the public may download: the one place that says what "published"
-    means for open data (every download and the data package go through it)."""
+    """The versions the public may download: every published revision keeps its own
+    permanent download URLs (as its page does)."""
     return Disclosure.objects.published()
+
+
+def current_disclosures():
+    """What the data package holds: the latest published revision of each body-year, so a
+    corrected disclosure is counted once."""
+    return Disclosure.objects.current()
 
 
 def get_published(pk):
@@ -817,7 +823,7 @@ def package_disclosures():
     """All published disclosures with everything their tables read, in a fixed number of
     queries however many there are."""
     disclosures = list(
-        published_disclosures()
+        current_disclosures()
         .for_page()
         .select_related(REGION_DEPTH)
         .order_by(

@@ -78,6 +78,7 @@ def disclosure_data(disclosure):
         "checks": list(disclosure.checks.all()),
         "revisions": revisions,
         "latest": revisions[-1] if revisions else None,
+        "first_published_on": revisions[0].published_on if revisions else None,
         "narrative_template": template.template_name if template else DEFAULT_TEMPLATE,
         "table_unit": table_unit,
         "unit_label": NarrativeTemplate.TableUnit(table_unit).label,

@@ -38,18 +38,47 @@ def test_the_disclosure_reads_on_a_phone(live_server, reference, page, screensho
     page.screenshot(path=screenshot_dir / "citizen-disclosure-phone.png", full_page=False)
 
 
-def test_a_contact_person_changes_a_figure_and_the_public_page_follows(
-    live_server, reference, page, django_user_model, screenshot_dir
-):
-    django_user_model.objects.create_superuser("editor", "", "pw-editor-1")
+def log_in(browser, live_server, username):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
     page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("用户名").fill("editor")
-    page.get_by_label("密码").fill("pw-editor-1")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(f"pw-{username}-1")
     page.get_by_role("button", name="登录").click()
-    page.goto(f"{live_server.url}/admin/budgets/disclosure/{reference.pk}/change/")
-    page.locator("#id_operating_cost").fill("280.23")
-    page.screenshot(path=screenshot_dir / "admin-disclosure.png", full_page=False)
-    page.get_by_role("button", name="保存并继续编辑").click()
-    expect(page.locator(".messagelist")).to_contain_text("成功")
-    page.goto(live_server.url + reference.get_absolute_url())
+    expect(page.get_by_role("heading", name="各部门公开工作")).to_be_visible()
+    return page
+
+
+def test_an_editor_submits_a_reviewer_publishes_and_a_citizen_sees_the_change(
+    live_server, browser, page, draft, editor, reviewer, screenshot_dir
+):
+    from tests.conftest import record_checks
+
+    record_checks(draft)
+    admin_url = f"{live_server.url}/admin/budgets/disclosure/{draft.pk}/change/"
+
+    contact = log_in(browser, live_server, "editor")
+    contact.goto(admin_url)
+    contact.locator("#id_operating_cost").fill("280.23")
+    contact.get_by_role("button", name="保存并继续编辑").click()
+    expect(contact.locator(".messagelist")).to_contain_text("成功")
+    contact.get_by_role("button", name="提交审核").click()
+    expect(contact.locator(".messagelist")).to_contain_text("已提交审核")
+    contact.screenshot(path=screenshot_dir / "workflow-1-editor-submitted.png")
+
+    review = log_in(browser, live_server, "reviewer")
+    review.goto(admin_url)
+    review.get_by_role("button", name="审核通过").click()
+    expect(review.locator(".messagelist")).to_contain_text("已审核通过")
+    review.on("dialog", lambda dialog: dialog.accept())
+    review.get_by_role("button", name="公开", exact=True).click()
+    expect(review.locator(".messagelist")).to_contain_text("已公开")
+    review.screenshot(path=screenshot_dir / "workflow-2-reviewer-published.png")
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="重庆市渝中区人民政府办公室2025年部门预算").click()
     expect(page.get_by_text("运行经费280.23万元，比上年减少5.75万元", exact=False)).to_be_visible()
+    expect(page.get_by_role("heading", name="更正记录")).to_be_visible()
+    expect(page.get_by_text("更正原因：测试用更正", exact=False)).to_be_visible()
+    page.get_by_role("table", name="第2版更正的内容").scroll_into_view_if_needed()
+    page.screenshot(path=screenshot_dir / "workflow-3-citizen-sees-correction.png", full_page=True)

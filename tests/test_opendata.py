@@ -26,6 +26,7 @@ from budgets.models import (
 )
 from budgets.money import format_amount
 from budgets.sanitize import safe_text
+from budgets.workflow import record_publication
 from portal import opendata
 from tests import factories
 from tests.pagetext import visible_text
@@ -55,10 +56,9 @@ def draft(name="测试局", lines=(), **kwargs):
 
 
 def publish(disclosure):
-    """Mark a draft published: only the status matters to the downloads (lines can be added
-    to drafts only, so test data is built first and published last)."""
-    Disclosure.objects.filter(pk=disclosure.pk).update(status=Disclosure.Status.PUBLISHED)
-    return Disclosure.objects.get(pk=disclosure.pk)
+    """Publish a draft built for a test (lines can be added to drafts only, so test data is
+    built first and published last)."""
+    return record_publication(disclosure=disclosure)
 
 
 def urls(pk):
