@@ -1,8 +1,11 @@
-"""Write audit events (portal.models.AuditEvent) and mirror them to the `audit` logger."""
+"""The audit log. Any app writes to it through the standard `audit` logger:
+
+    logging.getLogger("audit").info("说明", extra={"kind": "import", "user": user, "ip": ip})
+
+so apps below the portal need not import it; the handler here (installed in settings'
+LOGGING) stores each record as a portal.models.AuditEvent. Logins come from auth signals."""
 
 import logging
-
-from .models import AuditEvent
 
 logger = logging.getLogger("audit")
 
@@ -12,24 +15,44 @@ def client_ip(request):
 
 
 def record(kind, *, request=None, user=None, username="", detail=""):
-    """Record one event; `user` defaults to the request's authenticated user."""
+    """Log one event; `user` defaults to the request's authenticated user."""
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
-    username = username or (user.get_username() if user is not None else "")
-    AuditEvent.objects.create(
-        kind=kind, user=user, username=username, ip=client_ip(request), detail=detail
+    logger.info(
+        detail, extra={"kind": kind, "user": user, "username": username, "ip": client_ip(request)}
     )
-    logger.info("%s user=%s ip=%s %s", kind, username, client_ip(request), detail)
+
+
+class AuditDatabaseHandler(logging.Handler):
+    """Stores `audit` log records as AuditEvent rows."""
+
+    def emit(self, record):
+        from .models import AuditEvent  # logging is configured before the apps are ready
+
+        try:
+            user = getattr(record, "user", None)
+            AuditEvent.objects.create(
+                kind=getattr(record, "kind", "") or "other",
+                user=user if getattr(user, "pk", None) else None,
+                username=getattr(record, "username", "")
+                or (user.get_username() if user is not None else ""),
+                ip=getattr(record, "ip", None),
+                detail=record.getMessage(),
+            )
+        except Exception:  # the audit log must never break the request it records
+            self.handleError(record)
 
 
 def on_login(sender, request, user, **kwargs):
-    record(AuditEvent.Kind.LOGIN, request=request, user=user)
+    record("login", request=request, user=user, detail="登录成功")
 
 
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
-        record(AuditEvent.Kind.LOGOUT, request=request, user=user)
+        record("logout", request=request, user=user, detail="退出登录")
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
-    record(AuditEvent.Kind.LOGIN_FAILED, request=request, username=credentials.get("username", ""))
+    record(
+        "login_failed", request=request, username=credentials.get("username", ""), detail="登录失败"
+    )

@@ -15,6 +15,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("导入")
         EXPORT = "export", _("导出")
         STATUS = "status", _("状态变更")
+        OTHER = "other", _("其他")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)

@@ -185,6 +185,12 @@ PORTAL_NAME = os.environ.get("PORTAL_NAME", "部门预算公开平台")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "audit_db": {"class": "portal.audit.AuditDatabaseHandler"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "audit": {"handlers": ["audit_db", "console"], "level": "INFO", "propagate": False}
+    },
 }

@@ -52,3 +52,10 @@ def test_the_history_librarys_revert_is_disabled(settings):
 def test_a_status_change_is_recorded_in_history(draft, editor):
     workflow.disclosure_submit(disclosure=draft, user=editor)
     assert Disclosure.history.filter(id=draft.pk, status="submitted").exists()
+
+
+def test_loading_a_data_file_is_audited(reference_data):
+    from django.core.management import call_command
+
+    call_command("load_disclosure")
+    assert AuditEvent.objects.filter(kind="import", detail__contains="加载数据文件").exists()

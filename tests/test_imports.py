@@ -57,3 +57,29 @@ def test_a_classification_file_with_one_bad_row_imports_nothing(
     assert "科目编码应为3位（类）、5位（款）或7位（项）数字。" in text
     assert "process_import" not in response.content.decode()
     assert FunctionalItem.objects.count() == before
+
+
+def test_confirmed_imports_and_exports_are_audited(superuser_client, reference_data, tmp_path):
+    from portal.models import AuditEvent
+
+    response = upload(
+        superuser_client, tmp_path, "年度,科目编码,科目名称\n2026,201,一般公共服务支出\n"
+    )
+    url = reverse("admin:budgets_functionalitem_process_import")
+    superuser_client.post(url, form_values(response.content.decode(), action=url))
+    export = superuser_client.post(
+        reverse("admin:budgets_functionalitem_export"),
+        {
+            "format": "0",
+            "resource": "0",
+            "functionalitemresource_year": "on",
+            "functionalitemresource_code": "on",
+            "functionalitemresource_name": "on",
+        },
+    )
+    assert export.has_header("Content-Disposition"), export.content[:500]
+    kinds = set(AuditEvent.objects.values_list("kind", "detail"))
+    assert ("import", "导入支出功能分类科目") in kinds and (
+        "export",
+        "导出支出功能分类科目",
+    ) in kinds

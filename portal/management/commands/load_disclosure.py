@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from portal import audit
 from portal.disclosure_file import (
     REFERENCE_FILE,
     DisclosureFileError,
@@ -31,3 +32,5 @@ class Command(BaseCommand):
             except DisclosureFileError as error:
                 raise CommandError(f"{path}：{error}（数据库未作任何修改）") from None
             self.stdout.write(self.style.SUCCESS(f"{report.disclosure}：{report}"))
+            if report.changed:
+                audit.record("import", detail=f"加载数据文件 {path}：{report.disclosure}，{report}")
