@@ -431,6 +431,10 @@ class DisclosureAdmin(DepartmentScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("department__region", "unit")
 
+    def view_on_site(self, obj):
+        # Drafts have no public page; the preview button shows them.
+        return obj.get_absolute_url() if obj.is_published else None
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:  # body, year and kind are the version's identity

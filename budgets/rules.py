@@ -74,6 +74,26 @@ def totals_agree(disclosure):
 
 
 @rule
+def amounts_are_filled_in(disclosure):
+    """A prepared draft starts with empty amounts; each must be entered (0 if none)."""
+    f = disclosure.figures
+    for line in f.income_lines:
+        if line.amount is None:
+            yield Problem(
+                ERROR, "income_lines", f"收入“{line.source.name}”尚未填写本年预算数（没有请填0）。"
+            )
+    for line in f.official_expense_lines:
+        if line.amount is None:
+            yield Problem(
+                ERROR,
+                "official_expense_lines",
+                f"“三公”经费“{line.item.name}”尚未填写本年预算数（没有请填0）。",
+            )
+    if not f.expenditure_lines:
+        yield Problem(ERROR, "expenditure_lines", "尚未填写支出预算。")
+
+
+@rule
 def items_belong_to_the_year(disclosure):
     for line in disclosure.figures.expenditure_lines:
         item = line.functional_item
@@ -110,8 +130,7 @@ def changes_have_reasons(disclosure):
         if comparison.change and not reason.strip():
             yield Problem(WARNING, field, f"{label}与上年相比有增减，请说明原因。")
     for line in f.official_expense_lines:
-        change = None if line.prior_amount is None else line.amount - line.prior_amount
-        if change and not line.change_reason.strip():
+        if line.comparison.change and not line.change_reason.strip():
             yield Problem(
                 WARNING,
                 "official_expense_lines",

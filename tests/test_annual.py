@@ -71,3 +71,14 @@ def test_the_admin_action_prepares_next_year(admin_client, reference):
         {"action": "prepare_next_year", "_selected_action": [reference.pk]},
     )
     assert Disclosure.objects.filter(year=2026, department=reference.department).exists()
+
+
+def test_a_prepared_draft_opens_in_the_admin_and_lists_what_is_missing(admin_client, prepared):
+    from budgets.rules import check_disclosure
+
+    page = admin_client.get(reverse("admin:budgets_disclosure_change", args=[prepared.pk]))
+    assert page.status_code == 200
+    messages = [p.message for p in check_disclosure(prepared)]
+    assert "收入“一般公共预算拨款”尚未填写本年预算数（没有请填0）。" in messages
+    assert "尚未填写支出预算。" in messages
+    assert "“三公”经费“公务接待费”尚未填写本年预算数（没有请填0）。" in messages
