@@ -1,30 +1,230 @@
-"""django-import-export resources. The standard-table import formats come with the
-spreadsheet issue; these cover the classification reference data, matched by (year, code)."""
+"""django-import-export on one project base Resource (STYLE.md §13) and safe file formats.
 
-from import_export import fields, resources
+`ProjectResource` carries the department scope (a user who does not reach every department
+imports and exports only their own departments' rows), natural keys, duplicate rows refused,
+Chinese messages and formula-safe text cells on export. Files are read by `SafeCSV` /
+`SafeXLSX`, which enforce the upload limits and read a workbook without trusting it (see
+budgets/spreadsheets/workbook.py). Apps' resources (glossary, the portal's region set-up)
+build on these; this module holds the classification reference data's own resources too.
+"""
+
+import io
+
+import tablib
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+from import_export.formats import base_formats
+
+from organizations.access import scope
+from organizations.models import UnitYear
 
 from .models import EconomicItem, FunctionalItem
+from .sanitize import safe_text
+from .spreadsheets import workbook as cells
+
+# ---------------------------------------------------------------- file formats
 
 
-class ClassificationResource(resources.ModelResource):
-    year = fields.Field(attribute="year", column_name="年度")
-    code = fields.Field(attribute="code", column_name="科目编码")
-    name = fields.Field(attribute="name", column_name="科目名称")
+def _dataset(rows):
+    """A tablib Dataset from (number, values) rows: the first non-blank row is the header,
+    blank rows are skipped, the data rows are counted against IMPORT_MAX_ROWS."""
+    limit = cells.limits().max_rows
+    dataset, header = tablib.Dataset(), None
+    for _number, values in rows:
+        values = list(values)
+        if all(cells.is_blank(v) for v in values):
+            continue
+        if header is None:
+            header = [cells.text(v) for v in values]
+            while header and not header[-1]:
+                header.pop()
+            dataset.headers = header
+            continue
+        if len(dataset) >= limit:
+            raise cells.ImportRefused(f"文件的数据行超过上限{limit}行，未导入。")
+        dataset.append((values + [None] * len(header))[: len(header)])
+    return dataset
+
+
+class SafeXLSX(base_formats.XLSX):
+    """The first sheet of a workbook, read in read-only mode after the upload checks, with
+    its declared dimensions ignored (the stock reader trusts them: a sheet claiming
+    16,384 columns × 1,048,576 rows exhausts memory)."""
+
+    def create_dataset(self, in_stream):
+        cells.check_size(len(in_stream))
+        book = cells.open_workbook(io.BytesIO(in_stream))
+        try:
+            return _dataset(cells.sheet_rows(book.worksheets[0]))
+        finally:
+            book.close()
+
+
+class SafeCSV(base_formats.CSV):
+    """CSV within the upload limits (UTF-8, with or without a byte-order mark)."""
+
+    def create_dataset(self, in_stream):
+        size = len(in_stream.encode("utf-8")) if isinstance(in_stream, str) else len(in_stream)
+        cells.check_size(size)
+        dataset = super().create_dataset(in_stream)
+        if len(dataset) > cells.limits().max_rows:
+            raise cells.ImportRefused(f"文件的数据行超过上限{cells.limits().max_rows}行，未导入。")
+        return dataset
+
+
+# ---------------------------------------------------------------- widgets
+
+
+def _refuse(column, message):
+    # A ValidationError (not ValueError) so it is a row error also when raised while the
+    # row's existing record is looked up.
+    raise ValidationError({column: message})
+
+
+class TextWidget(widgets.CharWidget):
+    """Trimmed text; the apostrophe our exports put before formula-like text comes off."""
+
+    def clean(self, value, row=None, **kwargs):
+        return cells.text(value)
+
+
+class CountWidget(widgets.IntegerWidget):
+    """A whole number ≥ 0, exported as a number, with a Chinese error."""
+
+    def __init__(self):
+        super().__init__(coerce_to_string=False)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return cells.count(value)
+        except cells.CellError as error:
+            raise ValueError(str(error)) from None
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A TextChoices field written as its Chinese label (本级, 公益一类事业单位 …)."""
+
+    def __init__(self, choices):
+        super().__init__()
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs):
+        label = cells.label(value)
+        if not label:
+            return ""
+        for stored, shown in self.choices.choices:
+            if label in (str(shown), stored):
+                return stored
+        allowed = "、".join(str(shown) for _, shown in self.choices.choices)
+        raise ValueError(f"“{cells.text(value)}”无效，应为 {allowed} 之一。")
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices.choices).get(value, value or ""))
+
+
+class NameWidget(widgets.ForeignKeyWidget):
+    """Reference data by its name (编制类型 …)."""
+
+    def __init__(self, model, column):
+        super().__init__(model, "name")
+        self.column = column
+
+    def clean(self, value, row=None, **kwargs):
+        name = cells.text(value)
+        found = self.model.objects.filter(name=name).first()
+        if found is None:
+            names = "、".join(self.model.objects.values_list("name", flat=True))
+            _refuse(self.column, f"{self.column}“{name}”不存在，应为：{names}。")
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+# ---------------------------------------------------------------- the base resource
+
+
+class ProjectResource(resources.ModelResource):
+    """The project's base Resource: department scope, natural keys, duplicate rows refused,
+    text cells sanitised on export. Subclasses list their fields explicitly."""
+
+    department_path = None  # from the model to its Department; None: not department data
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.seen = {}
+        for field in self.fields.values():
+            if hasattr(field.widget, "resource"):
+                field.widget.resource = self
+
+    def scoped(self, queryset, path):
+        return queryset if self.user is None else scope(queryset, self.user, path)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.department_path is None:
+            return queryset
+        return self.scoped(queryset, self.department_path)
+
+    def before_import(self, dataset, **kwargs):
+        self.user = kwargs.get("user", self.user)
+        self.seen = {}
+        super().before_import(dataset, **kwargs)
+
+    def natural_columns(self):
+        """The columns that name one record (its natural key)."""
+        return [self.fields[name].column_name for name in self.get_import_id_fields()]
+
+    def before_import_row(self, row, **kwargs):
+        """Two rows for the same record would silently let the last one win: refuse."""
+        columns = self.natural_columns()
+        key = tuple(cells.label(row.get(column)) for column in columns)
+        if key in self.seen:
+            shown = "、".join(f"{c}“{v}”" for c, v in zip(columns, key, strict=True))
+            raise ValidationError(f"与第{self.seen[key]}行重复（{shown}）。")
+        self.seen[key] = kwargs.get("row_number")
+        super().before_import_row(row, **kwargs)
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        return safe_text(value) if isinstance(value, str) else value
+
+    def filter_export(self, queryset, **kwargs):
+        """The unit-year admin exports the duties, sections or quotas of its unit-years."""
+        if queryset.model is UnitYear and self._meta.model is not UnitYear:
+            queryset = self._meta.model.objects.filter(unit_year__in=queryset).select_related(
+                "unit_year__unit__department"
+            )
+        return super().filter_export(queryset, **kwargs)
 
     class Meta:
-        fields = ["year", "code", "name"]
-        import_id_fields = ["year", "code"]
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
         use_transactions = True
 
 
+# ---------------------------------------------------------------- classification reference data
+
+
+class ClassificationResource(ProjectResource):
+    year = fields.Field(attribute="year", column_name="年度")
+    code = fields.Field(attribute="code", column_name="科目编码")
+    name = fields.Field(attribute="name", column_name="科目名称")
+
+    class Meta(ProjectResource.Meta):
+        fields = ["year", "code", "name"]
+        import_id_fields = ["year", "code"]
+
+
 class FunctionalItemResource(ClassificationResource):
     class Meta(ClassificationResource.Meta):
         model = FunctionalItem
+        name = "支出功能分类科目"
 
 
 class EconomicItemResource(ClassificationResource):
     class Meta(ClassificationResource.Meta):
         model = EconomicItem
+        name = "支出经济分类科目"

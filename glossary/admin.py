@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from budgets.admin import PART_5, PART_6, AllOrNothingImportAdmin, DisclosureAdmin, PartInline
+from budgets.admin import PART_5, PART_6, DisclosureAdmin, PartInline, SafeImportAdmin
 from budgets.models import Disclosure
 
 from .models import DisclosureTerm, Term
@@ -15,7 +15,7 @@ from .resources import TermResource
 
 
 @admin.register(Term)
-class TermAdmin(AllOrNothingImportAdmin, SimpleHistoryAdmin):
+class TermAdmin(SafeImportAdmin, SimpleHistoryAdmin):
     resource_classes = [TermResource]
     list_display = ["name", "functional_code", "short_definition", "order"]
     list_filter = ["functional_item__year"]

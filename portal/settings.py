@@ -176,6 +176,9 @@ IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"  # importing edits data: not for view-only users
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Every spreadsheet or CSV upload (disclosure workbooks, set-up imports): size and data rows.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 20_000))
 
 # Days after the finance bureau's approval (财政批复) within which a disclosure must be public.
 DISCLOSURE_DEADLINE_DAYS = int(os.environ.get("DISCLOSURE_DEADLINE_DAYS", 20))

@@ -155,3 +155,13 @@ def test_the_second_of_two_people_saving_the_same_draft_gets_a_conflict(
         "已被root于" in response.content.decode() and "您的修改未保存" in response.content.decode()
     )
     assert Disclosure.objects.get(pk=draft.pk).contact_phone == "023-1"
+
+
+def test_each_problem_links_to_the_field_or_lines_at_fault(superuser_client, draft):
+    draft.basic_change_reason = ""
+    draft.save()
+    html = superuser_client.get(
+        reverse("admin:budgets_disclosure_change", args=[draft.pk])
+    ).content.decode()
+    assert '<a href="#id_basic_change_reason">基本支出与上年相比有增减，请说明原因。</a>' in html
+    assert 'id="id_basic_change_reason"' in html

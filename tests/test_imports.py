@@ -79,7 +79,8 @@ def test_confirmed_imports_and_exports_are_audited(superuser_client, reference_d
     )
     assert export.has_header("Content-Disposition"), export.content[:500]
     kinds = set(AuditEvent.objects.values_list("kind", "detail"))
-    assert ("import", "导入支出功能分类科目") in kinds and (
+    assert ("import", "导入支出功能分类科目：新增1行，修改0行") in kinds
+    assert ("export", "导出支出功能分类科目") in kinds and (
         "export",
         "导出支出功能分类科目",
     ) in kinds

@@ -1,0 +1,477 @@
+"""The eight standard tables, each read from its sheet into a TablePlan with its own
+checks (lines, roll-ups, 合计 rows, cross-checks with the expenditure table), and
+`read_plan`, which reads a whole workbook."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from budgets.money import ZERO, total
+
+from . import workbook as cells
+from .tables import (
+    FUND,
+    GENERAL,
+    INVALID,
+    SHEETS,
+    Reader,
+    Row,
+    TablePlan,
+    names_of,
+)
+from .workbook import exact_text, label, text
+
+# ---------------------------------------------------------------- the eight tables
+
+
+def read_income(r, t):
+    plan, seen = TablePlan(("amount", "prior_amount")), {}
+    for row in t.rows:
+        name = label(row.get("source"))
+        current, prior = r.cell(t, row, "amount"), r.cell(t, row, "prior")
+        r.check_change(t, row, current, prior)
+        if not name:
+            r.problem(t.title, row.number, t.columns["source"], "缺少收入来源。")
+            continue
+        if current is None and prior is None:
+            continue  # a source listed without figures is not a line
+        source = r.lookup(t, row, "source", r.refs.source_names, name, "收入来源")
+        if source is None or INVALID in (current, prior):
+            continue
+        if not r.duplicate(t, row, seen, source.code, f"收入来源“{name}”"):
+            plan.lines[(source.code,)] = {"amount": current, "prior_amount": prior}
+    if t.total:
+        lines = plan.lines.values()
+        r.check_sum(t, t.total, "amount", total(v["amount"] for v in lines))
+        r.check_sum(t, t.total, "prior", total(v["prior_amount"] for v in lines))
+    return plan
+
+
+@dataclass
+class Entry:
+    """One expenditure row with a figure, before it is known to be a line or a roll-up."""
+
+    row: Row
+    code: str
+    source: str
+    amount: Decimal | None
+    basic: Decimal | None
+    project: Decimal | None
+
+    @property
+    def is_split(self):
+        return self.basic is not None or self.project is not None
+
+    @property
+    def value(self):
+        return self.amount if not self.is_split else (self.basic or ZERO) + (self.project or ZERO)
+
+
+def read_expenditure(r, t):
+    """Lines are the rows no other row's code extends (a 类 row above its 款 and 项 rows is
+    their roll-up and must add up); a row without a code is expenditure not classified by
+    function. As in the export, a 合计 row may give the basic/project split of lines that
+    only give a total: that split becomes a line without a code."""
+    entries = []
+    for row in t.rows:
+        code = r.classification(t, row, "functional")
+        figures = [r.cell(t, row, k) for k in ("amount", "basic", "project")]
+        if INVALID in figures or code is INVALID:
+            continue
+        amount, basic, project = figures
+        if amount is None and basic is None and project is None:
+            continue  # a code listed without figures (the template offers last year's)
+        source = r.refs.sources[GENERAL]
+        if text(row.get("source")):
+            source = r.lookup(
+                t, row, "source", r.refs.source_names, label(row.get("source")), "资金来源"
+            )
+            if source is None:
+                continue
+        entries.append(Entry(row, code, source.code, amount, basic, project))
+
+    codes = {e.code for e in entries if e.code}
+    parents = {c[:n] for c in codes for n in (3, 5) if n < len(c)}
+    plan, seen = TablePlan(("basic", "project", "total")), {}
+    leaves = []
+    for e in entries:
+        if e.code in parents:
+            continue
+        if e.is_split:
+            basic, project = e.basic or ZERO, e.project or ZERO
+            if e.amount is not None and e.amount != basic + project:
+                r.problem(
+                    t.title,
+                    e.row.number,
+                    t.columns["amount"],
+                    f"合计{exact_text(e.amount)}不等于基本支出加项目支出（{exact_text(basic + project)}）。",
+                )
+                continue
+            values = {"basic": basic, "project": project, "total": None}
+        elif not e.code:
+            r.problem(
+                t.title, e.row.number, "", "不分科目的行须填写基本支出和项目支出，不能只填合计。"
+            )
+            continue
+        else:
+            values = {"basic": None, "project": None, "total": e.amount}
+        what = f"科目“{e.code}”" if e.code else "不分科目的行"
+        source_name = r.refs.sources[e.source].name
+        if r.duplicate(t, e.row, seen, (e.source, e.code), f"{what}（{source_name}）"):
+            continue
+        plan.lines[(e.source, e.code)] = values
+        leaves.append(e)
+
+    if r.sound(t):
+        check_rollups(r, t, entries, parents, leaves)
+    if t.total and r.sound(t):
+        check_expenditure_total(r, t, plan, leaves)
+    if not any(issue.sheet == t.title for issue in r.issues):
+        r.expenditure = ExpenditureSums(plan)  # cross-check only a sound expenditure table
+    return plan
+
+
+def check_rollups(r, t, entries, parents, leaves):
+    sums = {}
+    for e in leaves:
+        for n in (3, 5):
+            if e.code and len(e.code) > n:
+                bucket = sums.setdefault(e.code[:n], [ZERO, ZERO, ZERO, True])
+                bucket[0] += e.value
+                bucket[1] += e.basic or ZERO
+                bucket[2] += e.project or ZERO
+                bucket[3] = bucket[3] and e.is_split
+    seen = {}
+    for e in entries:
+        if e.code not in parents or r.duplicate(t, e.row, seen, e.code, f"汇总科目“{e.code}”"):
+            continue
+        amount, basic, project, split = sums[e.code]
+        what = "其下各科目之和"
+        if e.amount is not None and e.amount != amount:
+            r.problem(
+                t.title,
+                e.row.number,
+                t.columns["amount"],
+                f"科目{e.code}的合计{exact_text(e.amount)}与{what}{exact_text(amount)}不相等。",
+            )
+        for key, value, expected in (("basic", e.basic, basic), ("project", e.project, project)):
+            if value is None:
+                continue
+            if not split:
+                r.problem(
+                    t.title,
+                    e.row.number,
+                    t.columns[key],
+                    f"科目{e.code}下有只填合计的科目，基本支出、项目支出无法汇总，本格应留空。",
+                )
+            elif value != expected:
+                r.problem(
+                    t.title,
+                    e.row.number,
+                    t.columns[key],
+                    f"科目{e.code}的{exact_text(value)}与{what}{exact_text(expected)}不相等。",
+                )
+
+
+def check_expenditure_total(r, t, plan, leaves):
+    classified = [e for e in leaves if e.code]
+    r.check_sum(t, t.total, "amount", total(e.value for e in (classified or leaves)))
+    basic_cell, project_cell = r.cell(t, t.total, "basic"), r.cell(t, t.total, "project")
+    if INVALID in (basic_cell, project_cell) or (basic_cell is None and project_cell is None):
+        return
+    basic = total(e.basic for e in leaves)
+    project = total(e.project for e in leaves)
+    if (basic_cell is None or basic_cell == basic) and (
+        project_cell is None or project_cell == project
+    ):
+        return
+    unsplit = total(e.amount for e in leaves if not e.is_split)
+    key = (GENERAL, "")
+    if (
+        basic_cell is not None
+        and project_cell is not None
+        and key not in plan.lines
+        and unsplit
+        and basic_cell >= basic
+        and project_cell >= project
+        and (basic_cell - basic) + (project_cell - project) == unsplit
+    ):
+        # The split of the lines that give only a total (the export's coarse documents).
+        plan.lines[key] = {
+            "basic": basic_cell - basic,
+            "project": project_cell - project,
+            "total": None,
+        }
+        return
+    r.problem(
+        t.title,
+        t.total.number,
+        "",
+        f"合计行的基本支出{exact_text(basic_cell)}、项目支出{exact_text(project_cell)}"
+        f"与各行之和（基本支出{exact_text(basic)}、项目支出{exact_text(project)}）不相等。",
+    )
+
+
+class ExpenditureSums:
+    """What the basic/project table must agree with, computed from the planned lines the
+    way `budgets.figures` computes it from stored lines."""
+
+    def __init__(self, plan):
+        self.lines = [(source, code, v) for (source, code), v in plan.lines.items()]
+
+    @staticmethod
+    def _amount(v):
+        return v["total"] if v["total"] is not None else v["basic"] + v["project"]
+
+    def expenditure_from(self, source):
+        mine = [(code, v) for s, code, v in self.lines if s == source]
+        classified = [v for code, v in mine if code]
+        return total(self._amount(v) for v in (classified or [v for _, v in mine]))
+
+    def split_from(self, source, part):
+        return total(v[part] for s, _, v in self.lines if s == source)
+
+
+BASIC_PROJECT_ROWS = {
+    "一般公共预算财政拨款支出": "general",
+    "基本支出": "basic",
+    "项目支出": "project",
+    "政府性基金预算财政拨款支出": "fund",
+}
+
+
+def read_basic_project(r, t):
+    """Last year's basic and project expenditure (a blank cell leaves the stored figure);
+    this year's figures, where filled, must agree with the expenditure table."""
+    values, seen = {}, {}
+    sums = r.expenditure
+    for row in t.rows:
+        name = label(row.get("item"))
+        which = BASIC_PROJECT_ROWS.get(name)
+        if which is None:
+            r.problem(
+                t.title,
+                row.number,
+                t.columns["item"],
+                f"项目“{text(row.get('item'))}”无法识别，应为：{names_of(BASIC_PROJECT_ROWS)}。",
+            )
+            continue
+        if r.duplicate(t, row, seen, which, f"项目“{name}”"):
+            continue
+        current, prior = r.cell(t, row, "amount"), r.cell(t, row, "prior")
+        r.check_change(t, row, current, prior)
+        if current not in (None, INVALID) and sums is not None:
+            expected = {
+                "general": lambda: sums.expenditure_from(GENERAL),
+                "basic": lambda: sums.split_from(GENERAL, "basic"),
+                "project": lambda: sums.split_from(GENERAL, "project"),
+                "fund": lambda: sums.expenditure_from(FUND),
+            }[which]()
+            if current != expected:
+                hint = (
+                    "（支出预算表没有“资金来源”列，全部按一般公共预算拨款计；支出有多个资金来源的，"
+                    "请使用填报模板）"
+                    if "source" not in r.expenditure_columns
+                    else ""
+                )
+                r.problem(
+                    t.title,
+                    row.number,
+                    t.columns["amount"],
+                    f"“{name}”{exact_text(current)}与支出预算表计算的{exact_text(expected)}不相等{hint}。",
+                )
+        if which in ("basic", "project") and prior not in (None, INVALID):
+            values[f"prior_{which}"] = prior
+    return TablePlan(tuple(values), {("disclosure",): values} if values else {}, removable=False)
+
+
+def read_basic_economic(r, t):
+    plan, seen = TablePlan(("amount",)), {}
+    for row in t.rows:
+        code = r.classification(t, row, "economic")
+        amount = r.cell(t, row, "amount")
+        if amount is None or INVALID in (code, amount):
+            continue
+        if not code:
+            r.problem(t.title, row.number, t.columns["code"], "缺少科目编码。")
+            continue
+        if not r.duplicate(t, row, seen, code, f"科目“{code}”"):
+            plan.lines[(code,)] = {"amount": amount}
+    if t.total:
+        r.check_sum(t, t.total, "amount", total(v["amount"] for v in plan.lines.values()))
+    return plan
+
+
+def read_official_expenses(r, t):
+    has_reason = "reason" in t.columns
+    plan = TablePlan(("amount", "prior_amount", *(("change_reason",) if has_reason else ())))
+    seen, groups = {}, []
+    for row in t.rows:
+        name = label(row.get("item"))
+        current, prior = r.cell(t, row, "amount"), r.cell(t, row, "prior")
+        reason = text(row.get("reason")) if has_reason else ""
+        r.check_change(t, row, current, prior)
+        if not name:
+            r.problem(t.title, row.number, t.columns["item"], "缺少项目名称。")
+            continue
+        if current is None and prior is None and not reason:
+            continue
+        item = r.lookup(t, row, "item", r.refs.official, name, "“三公”经费项目")
+        if item is None or INVALID in (current, prior):
+            continue
+        if item.pk in r.refs.groups:
+            groups.append((row, item, current, prior))
+            continue
+        if r.duplicate(t, row, seen, name, f"项目“{name}”"):
+            continue
+        values = {"amount": current, "prior_amount": prior}
+        if has_reason:
+            values["change_reason"] = reason
+        plan.lines[(name,)] = values
+    for row, group, current, prior in groups if r.sound(t) else ():
+        children = [
+            v for (name,), v in plan.lines.items() if r.refs.official[name].parent_id == group.pk
+        ]
+        what = "其明细项目之和"
+        for key, value, expected in (
+            ("amount", current, total(v["amount"] for v in children)),
+            ("prior", prior, total(v["prior_amount"] for v in children)),
+        ):
+            if value is not None and value != expected:
+                r.problem(
+                    t.title,
+                    row.number,
+                    t.columns[key],
+                    f"“{group.name}”{exact_text(value)}与{what}{exact_text(expected)}不相等。",
+                )
+    if t.total:
+        lines = plan.lines.values()
+        r.check_sum(t, t.total, "amount", total(v["amount"] for v in lines))
+        r.check_sum(t, t.total, "prior", total(v["prior_amount"] for v in lines))
+    return plan
+
+
+def read_procurement(r, t):
+    """Rows are funding sources, columns categories; an empty or zero cell is no line."""
+    plan, seen = TablePlan(("amount",)), {}
+    categories = [k for k in t.columns if k.startswith("category:")]
+    column_sums = dict.fromkeys(categories, ZERO)
+    for row in t.rows:
+        name = label(row.get("source"))
+        figures = {k: r.cell(t, row, k) for k in categories}
+        row_total = r.cell(t, row, "amount")
+        if not name:
+            r.problem(t.title, row.number, t.columns["source"], "缺少资金来源。")
+            continue
+        source = r.lookup(t, row, "source", r.refs.source_names, name, "资金来源")
+        if source is None or INVALID in figures.values() or row_total is INVALID:
+            continue
+        if r.duplicate(t, row, seen, source.code, f"资金来源“{name}”"):
+            continue
+        r.check_sum(t, row, "amount", total(figures.values()), "本行各品目之和")
+        for key, value in figures.items():
+            if value:
+                plan.lines[(source.code, key.removeprefix("category:"))] = {"amount": value}
+                column_sums[key] += value
+    if t.total:
+        for key in categories:
+            r.check_sum(t, t.total, key, column_sums[key])
+        r.check_sum(t, t.total, "amount", total(column_sums.values()))
+    return plan
+
+
+def read_vehicles(r, t):
+    plan, seen = TablePlan(("held", "planned")), {}
+    for row in t.rows:
+        name = label(row.get("kind"))
+        held = r.cell(t, row, "held", read=cells.count)
+        planned = r.cell(t, row, "planned", read=cells.count)
+        if not name:
+            r.problem(t.title, row.number, t.columns["kind"], "缺少车辆类型。")
+            continue
+        if held is None and planned is None:
+            continue
+        kind = r.lookup(t, row, "kind", r.refs.kinds, name, "车辆类型")
+        if kind is None or INVALID in (held, planned):
+            continue
+        if not r.duplicate(t, row, seen, name, f"车辆类型“{name}”"):
+            plan.lines[(name,)] = {"held": held or 0, "planned": planned or 0}
+    if t.total and r.sound(t):
+        for key in ("held", "planned"):
+            value = r.cell(t, t.total, key, read=cells.count)
+            expected = sum(v[key] for v in plan.lines.values())
+            if value not in (None, INVALID) and value != expected:
+                r.problem(
+                    t.title,
+                    t.total.number,
+                    t.columns[key],
+                    f"{value}与各行之和{expected}不相等。",
+                )
+    return plan
+
+
+def read_key_projects(r, t):
+    plan, seen = TablePlan(("name", "amount")), {}
+    for row in t.rows:
+        number = r.cell(t, row, "number", read=cells.count)
+        name = text(row.get("name"))
+        amount = r.cell(t, row, "amount")
+        if not name and amount is None:
+            continue  # a number without a project
+        if not name:
+            r.problem(t.title, row.number, t.columns["name"], "缺少项目名称。")
+            continue
+        if len(name) > 200:
+            r.problem(t.title, row.number, t.columns["name"], "项目名称超过200个字。")
+            continue
+        if number is None or number == 0:
+            r.problem(t.title, row.number, t.columns["number"], "序号应为正整数。")
+            continue
+        if INVALID in (number, amount):
+            continue
+        if not r.duplicate(t, row, seen, number, f"序号{number}"):
+            plan.lines[(number,)] = {"name": name, "amount": amount}
+    if t.total:
+        r.check_sum(t, t.total, "amount", total(v["amount"] for v in plan.lines.values()))
+    return plan
+
+
+READERS = {
+    "income": read_income,
+    "expenditure": read_expenditure,
+    "basic-project": read_basic_project,
+    "basic-economic": read_basic_economic,
+    "official-expenses": read_official_expenses,
+    "procurement": read_procurement,
+    "vehicles": read_vehicles,
+    "key-projects": read_key_projects,
+}
+
+
+def read_plan(book, disclosure, refs):
+    """(plan, issues) of an open workbook: {table key: TablePlan} and every problem found.
+    Sheets other than the eight standard ones (instructions, reference lists) are ignored."""
+    reader = Reader(disclosure, refs)
+    sheets = {label(sheet.title): sheet for sheet in book.worksheets}
+    plan = {}
+    for key, title in SHEETS.items():
+        sheet = sheets.get(label(title))
+        if sheet is None:
+            reader.problem(
+                title,
+                None,
+                "",
+                f"缺少工作表“{title}”：请使用填报模板或本平台导出的文件，不要删除或改名工作表。",
+            )
+            continue
+        table = reader.table(sheet, key)
+        if table is None:
+            continue
+        if key == "expenditure":
+            reader.expenditure_columns = tuple(table.columns)
+        plan[key] = READERS[key](reader, table)
+    order = list(SHEETS.values())
+    issues = sorted(
+        reader.issues,
+        key=lambda i: (order.index(i.sheet) if i.sheet in order else -1, i.row or 0),
+    )
+    return plan, issues

@@ -1,0 +1,261 @@
+"""Opening an uploaded workbook safely and reading its cells exactly (no models here).
+
+An upload is checked before openpyxl sees it: its size (`IMPORT_MAX_BYTES`), that it is a
+zip holding a workbook, and that no member inflates beyond a sane size or ratio (a zip bomb).
+openpyxl then reads it in read-only mode with defusedxml (XML bombs raise), cached formula
+values rather than formulas, and without trusting the sheet's declared dimensions (a sheet can
+claim 16,384 columns × 1,048,576 rows). Rows are streamed, never copied whole.
+"""
+
+import math
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+
+from budgets.money import FEN, TEN_THOUSAND
+from budgets.sanitize import FORMULA_TRIGGERS
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_ROWS = 20_000
+INFLATE_FACTOR = 20  # all members together may inflate to 20 × the upload limit
+MAX_RATIO = 100  # a member over 1 MB may not be more than 100 × its compressed size
+MAX_MEMBERS = 1000
+MAX_COLUMNS = 50  # cells right of this column are never read
+BLANK_ROW_ALLOWANCE = 1000  # rows (blank ones included) a sheet may have beyond the limit
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx
+MAX_AMOUNT = Decimal(10) ** 14  # MoneyField: 20 digits, 6 of them decimals
+MAX_COUNT = 2**31 - 1
+
+
+class ImportRefused(Exception):
+    """The whole file (or the whole import) is refused; the message says why, in Chinese."""
+
+
+class CellError(ValueError):
+    """One cell cannot be read; the message says why, in Chinese (its place is added later)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_rows: int
+
+    @property
+    def max_inflated(self):
+        return self.max_bytes * INFLATE_FACTOR
+
+
+def limits():
+    """The upload limits in force (read at call time: settings may change in tests)."""
+    return Limits(
+        max_bytes=getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES),
+        max_rows=getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS),
+    )
+
+
+def megabytes(size):
+    """`5MB`, `5.2MB`, or `300KB` below a megabyte."""
+    if size < 1024 * 1024:
+        return f"{math.ceil(size / 1024)}KB"
+    return f"{size / 1024 / 1024:.1f}".removesuffix(".0") + "MB"
+
+
+def check_size(size):
+    """Refuse an upload larger than IMPORT_MAX_BYTES."""
+    limit = limits().max_bytes
+    if size > limit:
+        raise ImportRefused(f"文件大小为{megabytes(size)}，超过上限{megabytes(limit)}，未导入。")
+
+
+def check_archive(handle):
+    """Refuse what is not an .xlsx workbook, or what would inflate too far, before any XML
+    is parsed. Leaves `handle` at its start."""
+    handle.seek(0)
+    head = handle.read(8)
+    handle.seek(0)
+    if head == OLE_SIGNATURE:
+        raise ImportRefused(
+            "这是旧版 Excel（.xls）文件或加密的工作簿，请在 Excel 或 WPS 中另存为不加密的"
+            "“Excel 工作簿（.xlsx）”后再上传。"
+        )
+    if not zipfile.is_zipfile(handle):
+        raise ImportRefused(
+            "文件不是 Excel 工作簿（.xlsx），或者文件已损坏。请上传从本平台下载的模板或导出的 .xlsx 文件。"
+        )
+    handle.seek(0)
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportRefused("文件已损坏，无法作为 Excel 工作簿（.xlsx）打开。") from None
+    finally:
+        handle.seek(0)
+    if "xl/workbook.xml" not in {m.filename for m in members}:
+        raise ImportRefused(
+            "文件是压缩包，但不是 Excel 工作簿（.xlsx），可能是 Word 文档或其他格式。"
+        )
+    if len(members) > MAX_MEMBERS:
+        raise ImportRefused("文件内部结构异常（部件过多），可能是恶意文件，已拒绝。")
+    inflated = sum(m.file_size for m in members)
+    # zipfile stops inflating a member at its declared size, so these sizes bound the work.
+    if inflated > limits().max_inflated or any(
+        m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1)
+        for m in members
+    ):
+        raise ImportRefused(
+            f"文件解压后过大（{megabytes(inflated)}）或压缩比异常，可能是“压缩炸弹”，已拒绝。"
+        )
+
+
+def open_workbook(handle):
+    """A read-only openpyxl workbook of an upload that passed `check_archive`."""
+    import openpyxl
+    from defusedxml import DefusedXmlException
+
+    check_archive(handle)
+    try:
+        # data_only: a formula cell gives the value the spreadsheet program last computed.
+        return openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+    except Exception as error:  # openpyxl raises many kinds (KeyError, ValueError …)
+        if _caused_by(error, DefusedXmlException):  # openpyxl wraps it in a ValueError
+            raise ImportRefused(UNSAFE_XML) from None
+        raise ImportRefused("文件已损坏，无法作为 Excel 工作簿（.xlsx）打开。") from None
+
+
+def _caused_by(error, kind):
+    while error is not None:
+        if isinstance(error, kind):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+UNSAFE_XML = "文件含有不允许的 XML 内容（实体声明或 DTD），可能是恶意文件，已拒绝。"
+
+
+def sheet_rows(sheet):
+    """(row number, values) of a read-only sheet, up to MAX_COLUMNS values per row. The
+    sheet's declared size is ignored (it may lie); rows far past the limit refuse the file."""
+    from defusedxml import DefusedXmlException
+
+    cap = limits().max_rows + BLANK_ROW_ALLOWANCE
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    number = 0
+    try:
+        for number, values in enumerate(rows, start=1):
+            if number > cap:
+                raise ImportRefused(
+                    f"工作表“{sheet.title}”超过{cap}行（含空行）。如果表中有大量空行，请删除后再上传。"
+                )
+            yield number, values
+    except ImportRefused:
+        raise
+    except Exception as error:
+        if _caused_by(error, DefusedXmlException):
+            raise ImportRefused(UNSAFE_XML) from None
+        raise ImportRefused(f"工作表“{sheet.title}”已损坏，第{number + 1}行无法读取。") from None
+
+
+# ---------------------------------------------------------------- cells
+
+
+def is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value):
+    """A cell as trimmed text: `2010301` for a number cell holding a code, '' for blank.
+    A leading apostrophe that our exports put before formula-like text is taken off."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    result = str(value).strip()
+    if result.startswith("'") and result[1:].startswith(FORMULA_TRIGGERS):
+        result = result[1:]
+    return result
+
+
+def label(value):
+    """Text for matching names and headers: all whitespace removed."""
+    return re.sub(r"\s+", "", text(value))
+
+
+def _number(value):
+    """A cell as an exact Decimal, or raise CellError. A float (how xlsx stores numbers) is
+    read to 15 significant digits, as Excel shows it, so 0.1+0.2 reads as 0.3."""
+    if isinstance(value, bool | datetime | date | time | timedelta):
+        raise CellError(f"“{text(value)}”不是有效数字。")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellError("不是有效数字。")
+        return Decimal(format(value, ".15g"))
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        raw = text(value)
+        cleaned = re.sub(r"[,，\s]", "", raw)
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation:
+            raise CellError(f"“{raw}”不是有效数字。") from None
+    if not number.is_finite():
+        raise CellError(f"“{text(value)}”不是有效数字。")
+    return number
+
+
+def amount(value, *, unit="万元", signed=False):
+    """An amount cell in the sheet's unit as Decimal 万元 (exact to the fen), or None when
+    blank. 万元 allows six decimals, 元 two; negative amounts only where `signed` (增减)."""
+    if is_blank(value):
+        return None
+    number = _number(value)
+    if number < 0 and not signed:
+        raise CellError("金额不能为负数。")
+    if abs(number) >= (MAX_AMOUNT * TEN_THOUSAND if unit == "元" else MAX_AMOUNT):
+        raise CellError(f"金额{text(value)}过大，请检查单位是否为{unit}。")
+    if unit == "元":
+        if number != number.quantize(Decimal("0.01")):
+            raise CellError(
+                f"金额{text(value)}的小数超过两位：以元为单位时最多精确到分（两位小数）。"
+            )
+        return number / TEN_THOUSAND
+    if number != number.quantize(FEN):
+        raise CellError(
+            f"金额{text(value)}的小数超过六位：以万元为单位时最多精确到分（六位小数）。"
+        )
+    return number
+
+
+def count(value):
+    """A whole number ≥ 0 (vehicles, 序号), or None when blank."""
+    if is_blank(value):
+        return None
+    try:
+        number = _number(value)
+    except CellError:
+        raise CellError(f"“{text(value)}”应为不小于0的整数。") from None
+    if number < 0 or number != number.to_integral_value() or number > MAX_COUNT:
+        raise CellError(f"“{text(value)}”应为不小于0的整数。")
+    return int(number)
+
+
+def exact_text(value):
+    """An amount in 万元 as exact text for people: two to six decimals (`87.50`,
+    `0.000001`), no float artefacts; None → '（空）'. Same form as the open-data downloads."""
+    if value is None:
+        return "（空）"
+    exact = Decimal(value).quantize(FEN)
+    if not exact:
+        exact = abs(exact)
+    whole, _, fraction = f"{exact:f}".partition(".")
+    return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
