@@ -480,6 +480,9 @@ def disclosure_document(disclosure, tables, links=None):
     return {
         "format_version": FORMAT_VERSION,
         "id": d.pk,
+        "revision": d.revision,
+        "supersedes": d.supersedes_id,
+        "correction_reason": d.correction_reason,
         "title": d.title,
         "fiscal_year": d.year,
         "kind": d.kind,

@@ -446,3 +446,23 @@ def test_the_page_links_every_download(client, reference):
     assert 'aria-labelledby="downloads-heading"' in html
     text = visible_text(html)
     assert "下载本文件的数据" in text and "opendata" not in text
+
+
+def test_the_data_package_holds_a_corrected_disclosure_once(client, reference, draft, tmp_path):
+    corrected = record_publication(disclosure=draft)
+    package_files(client, tmp_path)
+    package = frictionless.Package(tmp_path / "datapackage.json")
+    disclosures = next(r for r in package.resources if r.name == "disclosures").read_rows()
+    assert [r["disclosure_id"] for r in disclosures] == [corrected.pk]
+    # The first version keeps its own downloads at its permanent address.
+    assert client.get(reverse("portal:disclosure_json", args=[reference.pk])).status_code == 200
+
+
+def test_a_corrected_versions_json_says_which_version_it_corrects(client, reference, draft):
+    corrected = record_publication(disclosure=draft)
+    document = client.get(reverse("portal:disclosure_json", args=[corrected.pk])).json()
+    assert (document["revision"], document["supersedes"], document["correction_reason"]) == (
+        2,
+        reference.pk,
+        "测试用更正",
+    )
