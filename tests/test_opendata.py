@@ -31,7 +31,7 @@ from portal import opendata
 from tests import factories
 from tests.pagetext import visible_text
 
-SCHEMA = Path(opendata.__file__).parent / "static/portal/schema/disclosure.schema.json"
+SCHEMA = Path(opendata.__file__).parent.parent / "static/portal/schema/disclosure.schema.json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AMOUNT_TEXT = re.compile(r"^-?\d+\.\d{2,6}$")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
