@@ -1,0 +1,56 @@
+"""A disclosure (one body × one year × one kind) and the figures it is made of, plus the
+reference data those figures are classified by. Split by what the modules hold; every public
+name is re-exported here, so `from budgets.models import …` is the one way in."""
+
+from .disclosure import Disclosure, DisclosureQuerySet, Exemption, PublishedDisclosureError
+from .parts import (
+    BasicExpenditureLine,
+    DisclosureCheck,
+    DisclosurePart,
+    DisclosurePartQuerySet,
+    ExpenditureLine,
+    IncomeLine,
+    KeyProject,
+    OfficialExpenseLine,
+    ProcurementLine,
+    StatusChange,
+    VehicleLine,
+    ensure_editable,
+)
+from .reference import (
+    DisclosureKind,
+    EconomicItem,
+    FunctionalItem,
+    IncomeSource,
+    NarrativeTemplate,
+    OfficialExpenseItem,
+    ProcurementCategory,
+    VehicleKind,
+)
+
+__all__ = [
+    "BasicExpenditureLine",
+    "Disclosure",
+    "DisclosureCheck",
+    "DisclosureKind",
+    "DisclosurePart",
+    "DisclosurePartQuerySet",
+    "DisclosureQuerySet",
+    "EconomicItem",
+    "Exemption",
+    "ExpenditureLine",
+    "FunctionalItem",
+    "IncomeLine",
+    "IncomeSource",
+    "KeyProject",
+    "NarrativeTemplate",
+    "OfficialExpenseItem",
+    "OfficialExpenseLine",
+    "ProcurementCategory",
+    "ProcurementLine",
+    "PublishedDisclosureError",
+    "StatusChange",
+    "VehicleKind",
+    "VehicleLine",
+    "ensure_editable",
+]

@@ -1,0 +1,416 @@
+"""The rows that make up one disclosure version (its lines, key projects and recorded checks),
+frozen with it once it is published, and the log of its workflow steps. Totals are computed
+from them (see `budgets.figures`), never stored."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..figures import Comparison
+from ..money import MoneyField
+from .constraints import non_negative
+from .disclosure import Disclosure, PublishedDisclosureError
+from .reference import (
+    EconomicItem,
+    FunctionalItem,
+    IncomeSource,
+    OfficialExpenseItem,
+    ProcurementCategory,
+    VehicleKind,
+)
+
+
+class DisclosurePartQuerySet(models.QuerySet):
+    """Bulk writes on the rows of a disclosure refuse to touch a published version."""
+
+    def update(self, **kwargs):
+        if self.filter(disclosure__status=Disclosure.Status.PUBLISHED).exists():
+            raise PublishedDisclosureError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(disclosure__status=Disclosure.Status.PUBLISHED).exists():
+            raise PublishedDisclosureError()
+        return super().delete()
+
+
+def ensure_editable(disclosure_id):
+    """Raise PublishedDisclosureError if the disclosure version is published."""
+    if Disclosure.objects.filter(pk=disclosure_id, status=Disclosure.Status.PUBLISHED).exists():
+        raise PublishedDisclosureError()
+
+
+class DisclosurePart(models.Model):
+    """Base of every row that belongs to one disclosure version (its lines, projects,
+    checks, glossary entries): frozen with the version once it is published."""
+
+    objects = DisclosurePartQuerySet.as_manager()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        ensure_editable(self.disclosure_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        ensure_editable(self.disclosure_id)
+        return super().delete(*args, **kwargs)
+
+
+class IncomeLine(DisclosurePart):
+    """Income budget from one source (部门收入总表), with last year's figure."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="income_lines",
+    )
+    source = models.ForeignKey(IncomeSource, verbose_name=_("收入来源"), on_delete=models.PROTECT)
+    amount = MoneyField(
+        _("本年预算数（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("没有此项收入填0；留空表示尚未填写。"),
+    )
+    prior_amount = MoneyField(
+        _("上年预算数（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("有上年公开数据时自动带出，可调整。"),
+    )
+
+    class Meta:
+        verbose_name = _("收入预算")
+        verbose_name_plural = _("收入预算（按来源）")
+        ordering = ["disclosure", "source__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "source"],
+                name="incomeline_unique_source",
+                violation_error_message=_("同一收入来源只能填写一行。"),
+            ),
+            non_negative("amount", "prior_amount", name="incomeline_amounts_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.source.name}"
+
+    @property
+    def comparison(self):
+        return Comparison(self.amount, self.prior_amount)
+
+
+class ExpenditureLine(DisclosurePart):
+    """Expenditure from one source under one functional item, split into basic and project.
+
+    Where the source gives only a line's total (a coarse document), `total` holds it and the
+    split stays empty; where it gives only the basic/project split of everything, the line has
+    no functional item. Full tables have 项 lines with both basic and project amounts.
+    """
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="expenditure_lines",
+    )
+    source = models.ForeignKey(IncomeSource, verbose_name=_("资金来源"), on_delete=models.PROTECT)
+    functional_item = models.ForeignKey(
+        FunctionalItem,
+        verbose_name=_("功能分类科目"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("应细化到项（7位）；留空表示只知基本/项目支出合计、未分科目。"),
+    )
+    basic = MoneyField(_("基本支出（万元）"), null=True, blank=True)
+    project = MoneyField(_("项目支出（万元）"), null=True, blank=True)
+    total = MoneyField(
+        _("合计（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("仅在来源文件只给出合计、未区分基本和项目支出时填写。"),
+    )
+
+    class Meta:
+        verbose_name = _("支出预算")
+        verbose_name_plural = _("支出预算（按功能分类）")
+        ordering = ["disclosure", "source__order", "functional_item__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "source", "functional_item"],
+                condition=Q(functional_item__isnull=False),
+                name="expenditureline_unique_item",
+                violation_error_message=_("同一资金来源的同一科目只能填写一行。"),
+            ),
+            models.UniqueConstraint(
+                fields=["disclosure", "source"],
+                condition=Q(functional_item__isnull=True),
+                name="expenditureline_unique_unclassified",
+                violation_error_message=_("同一资金来源只能有一行不分科目的合计。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(total__isnull=True, basic__isnull=False, project__isnull=False)
+                | Q(
+                    total__isnull=False,
+                    basic__isnull=True,
+                    project__isnull=True,
+                    functional_item__isnull=False,
+                ),
+                name="expenditureline_split_or_total",
+                violation_error_message=_(
+                    "请填写基本支出和项目支出；只有在来源文件未区分时才单独填写合计（且须选择科目）。"
+                ),
+            ),
+            non_negative("basic", "project", "total", name="expenditureline_amounts_non_negative"),
+        ]
+
+    def __str__(self):
+        return str(self.functional_item or _("未分科目"))
+
+    @property
+    def amount(self):
+        """The line's 合计: basic + project, or the total the source gave."""
+        if self.total is not None:
+            return self.total
+        return (self.basic or 0) + (self.project or 0)
+
+    @property
+    def is_split(self):
+        return self.total is None
+
+
+class BasicExpenditureLine(DisclosurePart):
+    """Basic expenditure by economic class (一般公共预算财政拨款基本支出表)."""
+
+    disclosure = models.ForeignKey(
+        Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="basic_lines"
+    )
+    economic_item = models.ForeignKey(
+        EconomicItem, verbose_name=_("经济分类科目"), on_delete=models.PROTECT
+    )
+    amount = MoneyField(_("金额（万元）"))
+
+    class Meta:
+        verbose_name = _("基本支出（按经济分类）")
+        verbose_name_plural = _("基本支出（按经济分类）")
+        ordering = ["disclosure", "economic_item__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "economic_item"],
+                name="basicline_unique_item",
+                violation_error_message=_("同一经济分类科目只能填写一行。"),
+            ),
+            non_negative("amount", name="basicline_amount_non_negative"),
+        ]
+
+    def __str__(self):
+        return str(self.economic_item)
+
+
+class OfficialExpenseLine(DisclosurePart):
+    """One "三公" item: this year's budget, last year's and the reason for the change."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="official_expense_lines",
+    )
+    item = models.ForeignKey(
+        OfficialExpenseItem,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"children__isnull": True},
+    )
+    amount = MoneyField(
+        _("本年预算数（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("没有此项填0；留空表示尚未填写。"),
+    )
+    prior_amount = MoneyField(_("上年预算数（万元）"), null=True, blank=True)
+    change_reason = models.TextField(
+        _("增减原因"), blank=True, help_text=_("如“主要原因是严格执行压减公车运行维护费标准”。")
+    )
+
+    class Meta:
+        verbose_name = _("“三公”经费")
+        verbose_name_plural = _("“三公”经费")
+        ordering = ["disclosure", "item__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "item"],
+                name="officialexpenseline_unique_item",
+                violation_error_message=_("同一“三公”经费项目只能填写一行。"),
+            ),
+            non_negative("amount", "prior_amount", name="officialexpenseline_amounts_non_negative"),
+        ]
+
+    def __str__(self):
+        return self.item.name
+
+    @property
+    def comparison(self):
+        return Comparison(self.amount, self.prior_amount)
+
+
+class ProcurementLine(DisclosurePart):
+    """Government procurement budget of one category paid from one source."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="procurement_lines",
+    )
+    source = models.ForeignKey(IncomeSource, verbose_name=_("资金来源"), on_delete=models.PROTECT)
+    category = models.ForeignKey(
+        ProcurementCategory, verbose_name=_("品目类别"), on_delete=models.PROTECT
+    )
+    amount = MoneyField(_("金额（万元）"))
+
+    class Meta:
+        verbose_name = _("政府采购预算")
+        verbose_name_plural = _("政府采购预算")
+        ordering = ["disclosure", "source__order", "category__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "source", "category"],
+                name="procurementline_unique",
+                violation_error_message=_("同一资金来源的同一品目类别只能填写一行。"),
+            ),
+            non_negative("amount", name="procurementline_amount_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.source.name} · {self.category.name}"
+
+
+class VehicleLine(DisclosurePart):
+    """Vehicles of one kind: held at the counting date, and to be bought this year."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="vehicle_lines",
+    )
+    kind = models.ForeignKey(VehicleKind, verbose_name=_("车辆类型"), on_delete=models.PROTECT)
+    held = models.PositiveIntegerField(_("实有车辆（辆）"), default=0)
+    planned = models.PositiveIntegerField(_("本年拟购置（辆）"), default=0)
+
+    class Meta:
+        verbose_name = _("车辆")
+        verbose_name_plural = _("国有资产：车辆")
+        ordering = ["disclosure", "kind__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "kind"],
+                name="vehicleline_unique_kind",
+                violation_error_message=_("同一车辆类型只能填写一行。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.kind.name
+
+
+class KeyProject(DisclosurePart):
+    """A key project (重点项目) funded by the project expenditure, in document order."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="key_projects",
+    )
+    order = models.PositiveIntegerField(_("序号"))
+    name = models.CharField(_("项目名称"), max_length=200)
+    amount = MoneyField(
+        _("金额（万元）"), null=True, blank=True, help_text=_("公开文本未列金额的留空。")
+    )
+
+    class Meta:
+        verbose_name = _("重点项目")
+        verbose_name_plural = _("重点项目")
+        ordering = ["disclosure", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "order"], name="keyproject_unique_order"),
+            non_negative("amount", name="keyproject_amount_non_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DisclosureCheck(DisclosurePart):
+    """A check recorded before publication and printed on the disclosure, as real ones are:
+    保密审查 (confidentiality review) and 部门主要负责人审签 (the head's sign-off)."""
+
+    class Kind(models.TextChoices):
+        CONFIDENTIALITY = "confidentiality", _("保密审查")
+        HEAD_SIGNOFF = "head_signoff", _("部门主要负责人审签")
+
+    disclosure = models.ForeignKey(
+        Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="checks"
+    )
+    kind = models.CharField(_("检查"), max_length=30, choices=Kind.choices)
+    conclusion = models.CharField(
+        _("结论"), max_length=100, help_text=_("如“已审查，不涉及国家秘密”“已审签”。")
+    )
+    checked_by = models.CharField(_("审查人/审签人"), max_length=50)
+    checked_on = models.DateField(_("日期"))
+
+    class Meta:
+        verbose_name = _("公开前审查")
+        verbose_name_plural = _("公开前审查（保密审查、主要负责人审签）")
+        ordering = ["disclosure", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "kind"],
+                name="disclosurecheck_unique_kind",
+                violation_error_message=_("每项审查只记录一次。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.conclusion}"
+
+
+class StatusChange(models.Model):
+    """One step of the workflow: who moved a disclosure from which status to which, when, why."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Disclosure.Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Disclosure.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("空表示由数据文件导入。"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        ordering = ["disclosure", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
