@@ -20,9 +20,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from . import spreadsheets
-from .rules import ERROR
-from .spreadsheets.workbook import megabytes
+from .. import spreadsheets
+from ..rules import ERROR
+from ..spreadsheets.workbook import megabytes
 
 audit_log = logging.getLogger("audit")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
