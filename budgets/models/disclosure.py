@@ -28,7 +28,26 @@ class PublishedDisclosureError(Exception):
         super().__init__(f"{name}已公开，不能修改或删除；如需更正，请发起更正，形成新的版本。")
 
 
-class DisclosureQuerySet(models.QuerySet):
+class FrozenWhenPublishedQuerySet(models.QuerySet):
+    """Bulk writes skip `save()`/`delete()`, so they check here that no row they touch
+    belongs to a published version (`status_lookup` leads to the version's status)."""
+
+    status_lookup = "status"
+
+    def _refuse_published(self):
+        if self.filter(**{self.status_lookup: "published"}).exists():
+            raise PublishedDisclosureError()
+
+    def update(self, **kwargs):
+        self._refuse_published()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_published()
+        return super().delete()
+
+
+class DisclosureQuerySet(FrozenWhenPublishedQuerySet):
     def published(self):
         """Every published revision, current or corrected since."""
         return self.filter(status=Disclosure.Status.PUBLISHED)
@@ -45,16 +64,6 @@ class DisclosureQuerySet(models.QuerySet):
             year=disclosure.year,
             kind=disclosure.kind,
         ).order_by("revision")
-
-    def update(self, **kwargs):
-        if self.filter(status=Disclosure.Status.PUBLISHED).exists():
-            raise PublishedDisclosureError()
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.filter(status=Disclosure.Status.PUBLISHED).exists():
-            raise PublishedDisclosureError()
-        return super().delete()
 
     def for_page(self):
         """Everything the public page reads, in a fixed number of queries (one per line table)."""

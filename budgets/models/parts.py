@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from ..figures import Comparison
 from ..money import MoneyField
 from .constraints import non_negative
-from .disclosure import Disclosure, PublishedDisclosureError
+from .disclosure import Disclosure, FrozenWhenPublishedQuerySet, PublishedDisclosureError
 from .reference import (
     EconomicItem,
     FunctionalItem,
@@ -23,18 +23,10 @@ from .reference import (
 )
 
 
-class DisclosurePartQuerySet(models.QuerySet):
+class DisclosurePartQuerySet(FrozenWhenPublishedQuerySet):
     """Bulk writes on the rows of a disclosure refuse to touch a published version."""
 
-    def update(self, **kwargs):
-        if self.filter(disclosure__status=Disclosure.Status.PUBLISHED).exists():
-            raise PublishedDisclosureError()
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.filter(disclosure__status=Disclosure.Status.PUBLISHED).exists():
-            raise PublishedDisclosureError()
-        return super().delete()
+    status_lookup = "disclosure__status"
 
 
 def ensure_editable(disclosure_id):
