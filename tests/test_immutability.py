@@ -104,3 +104,10 @@ def test_a_draft_can_still_be_edited_through_the_admin(admin_client, draft):
     response = admin_client.post(url, {**data, "contact_phone": "023-1", "_continue": "1"})
     assert response.status_code == 302
     assert Disclosure.objects.get(pk=draft.pk).contact_phone == "023-1"
+
+
+def test_the_read_only_screen_shows_amounts_as_tables_do(admin_client, reference):
+    html = admin_client.get(
+        reverse("admin:budgets_disclosure_change", args=[reference.pk])
+    ).content.decode()
+    assert "11,091.84" in html and "2,128.46" in html and "11091.840000" not in html

@@ -32,7 +32,7 @@ from ..models import (
     StatusChange,
     VehicleLine,
 )
-from ..money import format_wan
+from ..money import MoneyField, format_amount, format_wan
 from ..rules import ERROR, check_disclosure
 from .spreadsheet import DisclosureSpreadsheetMixin
 
@@ -95,7 +95,47 @@ class ExpenditureFormSet(UniqueLinesFormSet):
     duplicate_message = _("同一资金来源的同一科目（或不分科目的合计）只能填写一行。")
 
 
-class PartInline(ScopedChoices, admin.TabularInline):
+class ReadableAmounts:
+    """Once a version is no longer a draft its screen is read-only, and Django would print a
+    stored amount as `11091.840000`: show every MoneyField as `11,091.84` instead, through a
+    display twin `<name>_shown` that replaces it in the field list."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.money_fields = {f.name for f in self.model._meta.fields if isinstance(f, MoneyField)}
+        for name in self.money_fields:
+            setattr(self, f"{name}_shown", self._shown(name))
+
+    def _shown(self, name):
+        @admin.display(description=self.model._meta.get_field(name).verbose_name)
+        def shown(obj):
+            value = getattr(obj, name)
+            return "—" if value is None else format_amount(value)
+
+        return shown
+
+    def reads_only(self, obj):
+        disclosure = obj if isinstance(obj, Disclosure) else None
+        return disclosure is not None and not disclosure.is_editable
+
+    def swap_money(self, names):
+        return [
+            self.swap_money(n)
+            if isinstance(n, list | tuple)
+            else f"{n}_shown"
+            if n in self.money_fields
+            else n
+            for n in names
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self.reads_only(obj):
+            fields += [f"{name}_shown" for name in self.money_fields]
+        return fields
+
+
+class PartInline(ReadableAmounts, ScopedChoices, admin.TabularInline):
     """An inline shown right after the fieldset named by `part` (see change_form.html);
     editable only while its disclosure is a draft."""
 
@@ -104,6 +144,10 @@ class PartInline(ScopedChoices, admin.TabularInline):
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}
     }
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return self.swap_money(fields) if self.reads_only(obj) else fields
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Reference data is chosen here, not edited: drop the add/change/delete/view icons.
@@ -215,7 +259,7 @@ class DisclosureForm(forms.ModelForm):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(DisclosureSpreadsheetMixin, DepartmentScopedAdmin):
+class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentScopedAdmin):
     form = DisclosureForm
     list_display = [
         "__str__",
@@ -352,6 +396,15 @@ class DisclosureAdmin(DisclosureSpreadsheetMixin, DepartmentScopedAdmin):
     def view_on_site(self, obj):
         # Drafts have no public page; the preview button shows them.
         return obj.get_absolute_url() if obj.is_published else None
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.reads_only(obj):
+            return fieldsets
+        return [
+            (name, {**options, "fields": self.swap_money(options["fields"])})
+            for name, options in fieldsets
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
