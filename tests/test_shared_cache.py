@@ -3,32 +3,21 @@ previewed by one process is confirmed by another, as behind gunicorn's several w
 
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import redis
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import run_module
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
 
 
 def run(step, state, database, *, shared_cache):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
-    env.update(DJANGO_SETTINGS_MODULE="tests.settings", DATABASE_URL=f"sqlite:///{database}")
-    if shared_cache:
-        env["REDIS_URL"] = REDIS_URL
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.import_process", step, str(state)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    env = {"REDIS_URL": REDIS_URL} if shared_cache else {}
+    out = run_module(
+        "tests.import_process", step, state, database_url=f"sqlite:///{database}", **env
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.splitlines()[-1]) if step == "confirm" else None
+    return json.loads(out.splitlines()[-1]) if step == "confirm" else None
 
 
 @pytest.fixture
