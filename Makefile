@@ -33,6 +33,11 @@ run: install
 	@echo ""
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Production mode on this machine: migrations, collectstatic, check --deploy, gunicorn
+# (README “生产部署”; PORT, HOST, WEB_WORKERS, WEB_THREADS and the DJANGO_* variables apply).
+serve: install
+	BIN=$(BIN) ./bin/serve
+
 lint: install-test
 	$(BIN)/ruff check .
 

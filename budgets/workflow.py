@@ -42,6 +42,9 @@ PART_MODELS = [
     KeyProject,
 ]
 copiers = []
+# How a version's content checksum is computed: the portal registers it (it covers the
+# open-data JSON, which the portal builds); the workflow stores it once, at publication.
+checksums = []
 
 
 class WorkflowError(Exception):
@@ -80,6 +83,13 @@ STEPS = {
 def register_copier(func):
     """Register `func(source, target)` that copies an app's own rows into a new version."""
     copiers.append(func)
+    return func
+
+
+def register_checksum(func):
+    """Register `func(disclosure) -> str`, the content checksum stored when a version is
+    published (with none registered, versions are published without one)."""
+    checksums[:] = [func]
     return func
 
 
@@ -189,6 +199,8 @@ def _freeze(disclosure, *, published_on):
             revisions.flatten(fresh, disclosure.frozen),
         )
     disclosure.status = Status.PUBLISHED
+    for checksum in checksums:  # last: it covers everything set above
+        disclosure.content_checksum = checksum(disclosure)
     disclosure.save()
 
 
@@ -236,6 +248,7 @@ def disclosure_correct(*, disclosure, user, reason):
     correction.correction_reason = reason
     correction.published_on = correction.published_at = correction.frozen = None
     correction.changes = []
+    correction.content_checksum = ""
     correction.edit_version = 0
     correction.save()
     source = Disclosure.objects.get(pk=published_id)

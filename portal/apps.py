@@ -9,7 +9,13 @@ class PortalConfig(AppConfig):
         # Logins are only observable through Django's auth signals.
         from django.contrib.auth import signals
 
+        from budgets import workflow
+
         from . import audit
+        from .opendata import checksum
+
+        # A version's checksum covers its open-data JSON, which the portal builds.
+        workflow.register_checksum(checksum.content_checksum)
 
         signals.user_logged_in.connect(audit.on_login, dispatch_uid="audit-login")
         signals.user_logged_out.connect(audit.on_logout, dispatch_uid="audit-logout")

@@ -24,8 +24,28 @@ def env_list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+# Options of DATABASE_URL that configure Django rather than libpq (README “连接复用”).
+POOL_SIZE_OPTIONS = {"pool_min_size": "min_size", "pool_max_size": "max_size"}
+
+
+def _url_int(options, name):
+    value = options.pop(name)
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ImproperlyConfigured(f"DATABASE_URL 的选项 {name}={value} 应为不小于 0 的整数。")
+    return number
+
+
 def database_from_url(url):
-    """Turn `postgres://user:pass@host:port/name?opt=v` or `sqlite:///path` into a DATABASES entry."""
+    """Turn `postgres://user:pass@host:port/name?opt=v` or `sqlite:///path` into a DATABASES entry.
+
+    Connection reuse comes from the query string: `conn_max_age=N` keeps each connection for
+    N seconds (CONN_MAX_AGE), `pool=true` uses psycopg's pool, sized by `pool_min_size` and
+    `pool_max_size`; every other option goes to libpq unchanged (e.g. `sslmode=require`).
+    """
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": parts.path[1:] or ":memory:"}
@@ -34,6 +54,22 @@ def database_from_url(url):
             f"DATABASE_URL 的协议“{parts.scheme}”不受支持（仅 postgres 或 sqlite）。"
         )
     options = dict(parse_qsl(parts.query))
+    conn_max_age = _url_int(options, "conn_max_age") if "conn_max_age" in options else 0
+    pool = {
+        key: _url_int(options, name) for name, key in POOL_SIZE_OPTIONS.items() if name in options
+    }
+    if "pool" in options:
+        if options.pop("pool").strip().lower() in {"1", "true", "yes", "on"}:
+            pool = pool or True  # Django takes True as "a pool with psycopg's defaults"
+        elif pool:
+            raise ImproperlyConfigured("DATABASE_URL 设置了连接池大小，但 pool 不是 true。")
+    elif pool:
+        raise ImproperlyConfigured("DATABASE_URL 设置了连接池大小，请同时写上 pool=true。")
+    if pool and conn_max_age:
+        # Django refuses both: a pooled connection goes back to the pool after each request.
+        raise ImproperlyConfigured("DATABASE_URL 的 pool=true 与 conn_max_age 不能同时使用。")
+    if pool:
+        options["pool"] = pool
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parts.path.lstrip("/")),
@@ -41,6 +77,7 @@ def database_from_url(url):
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": conn_max_age,
         "OPTIONS": options,
     }
 

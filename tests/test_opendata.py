@@ -2,6 +2,7 @@
 of everything published render one structure, carry exact amounts and run no formula."""
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -287,6 +288,40 @@ def test_the_json_holds_exact_amounts_and_the_reference_figures(document):
         "change": "-12.75",
     }
     assert document["published_on"] == "2025-02-12" and document["region"] == ["重庆市", "渝中区"]
+
+
+def recomputed_checksum(document):
+    """The recipe of portal/opendata.md, written out independently of the portal's code."""
+    content = {k: v for k, v in document.items() if k not in ("links", "content_checksum")}
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_a_published_version_carries_the_checksum_of_its_canonical_json(reference, document):
+    stored = Disclosure.objects.get(pk=reference.pk).content_checksum
+    assert re.fullmatch(r"[0-9a-f]{64}", stored)
+    assert document["content_checksum"] == stored == recomputed_checksum(document)
+
+
+def test_the_page_prints_the_checksum_beside_the_json_download(client, reference):
+    stored = Disclosure.objects.get(pk=reference.pk).content_checksum
+    page = visible_text(client.get(reference.get_absolute_url()).content.decode())
+    assert f"内容校验码（SHA-256，公开时计算，此后不变）：{stored}" in page
+
+
+def test_a_correction_gets_its_own_checksum_and_the_corrected_version_keeps_its_own(
+    client, reference, superuser
+):
+    from budgets.workflow import disclosure_correct
+
+    before = Disclosure.objects.get(pk=reference.pk).content_checksum
+    correction = disclosure_correct(disclosure=reference, user=superuser, reason="更正电话")
+    assert correction.content_checksum == ""
+    Disclosure.objects.filter(pk=correction.pk).update(contact_phone="023-00000000")
+    correction = record_publication(disclosure=Disclosure.objects.get(pk=correction.pk))
+    document = client.get(reverse("portal:disclosure_json", args=[correction.pk])).json()
+    assert correction.content_checksum == recomputed_checksum(document) != before
+    assert Disclosure.objects.get(pk=reference.pk).content_checksum == before
 
 
 def test_the_json_matches_the_page(client, reference, document):

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -64,3 +66,72 @@ def test_database_url_is_parsed():
     db = database_from_url("postgres://u:p%40ss@db.local:6543/portal?sslmode=require")
     assert db["NAME"] == "portal" and db["PASSWORD"] == "p@ss" and db["PORT"] == "6543"
     assert db["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_database_url_options_unknown_to_django_still_go_to_libpq():
+    from portal.settings import database_from_url
+
+    db = database_from_url("postgres://u@h/portal?sslmode=require&application_name=portal")
+    assert db["OPTIONS"] == {"sslmode": "require", "application_name": "portal"}
+    assert db["CONN_MAX_AGE"] == 0
+
+
+def test_database_url_conn_max_age_keeps_connections_open():
+    from portal.settings import database_from_url
+
+    db = database_from_url("postgres://u@h/portal?conn_max_age=60&sslmode=require")
+    assert db["CONN_MAX_AGE"] == 60 and db["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_database_url_pool_true_turns_on_the_psycopg_pool():
+    from portal.settings import database_from_url
+
+    assert database_from_url("postgres://u@h/portal?pool=true")["OPTIONS"] == {"pool": True}
+
+
+def test_database_url_pool_sizes_are_passed_to_the_pool():
+    from portal.settings import database_from_url
+
+    db = database_from_url("postgres://u@h/portal?pool=true&pool_min_size=2&pool_max_size=8")
+    assert db["OPTIONS"] == {"pool": {"min_size": 2, "max_size": 8}}
+
+
+def test_database_url_refuses_contradictory_connection_options_in_chinese():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal.settings import database_from_url
+
+    for url, words in [
+        ("postgres://u@h/p?pool=true&conn_max_age=60", "不能同时使用"),
+        ("postgres://u@h/p?pool_max_size=8", "pool=true"),
+        ("postgres://u@h/p?conn_max_age=soon", "整数"),
+    ]:
+        with pytest.raises(ImproperlyConfigured, match=words):
+            database_from_url(url)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="连接池只用于 PostgreSQL；设置 DATABASE_URL=postgres://… 时运行。",
+)
+@pytest.mark.django_db
+def test_a_pooled_connection_from_the_url_reaches_the_database():
+    from django.db import connection
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    from portal.settings import database_from_url
+
+    url = os.environ["DATABASE_URL"].split("?")[0].rsplit("/", 1)[0]
+    settings_dict = {
+        **connection.settings_dict,
+        **database_from_url(f"{url}/{connection.settings_dict['NAME']}?pool=true&pool_max_size=4"),
+    }
+    pooled = DatabaseWrapper(settings_dict, alias="pooled")
+    try:
+        with pooled.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+        assert pooled.pool is not None and pooled.pool.get_stats()["pool_size"] >= 1
+    finally:
+        pooled.close()
+        pooled.close_pool()

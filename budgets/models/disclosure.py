@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from organizations.models import YEAR_VALIDATORS, Department, Unit
 
 from ..money import MoneyField
+from ..published_guard import readable_refusal
 from .constraints import non_negative
 from .reference import DisclosureKind
 
@@ -41,6 +42,11 @@ class FrozenWhenPublishedQuerySet(models.QuerySet):
     def update(self, **kwargs):
         self._refuse_published()
         return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Rows are not read back before an insert: the database's guard decides.
+        with readable_refusal():
+            return super().bulk_create(objs, *args, **kwargs)
 
     def delete(self):
         self._refuse_published()
@@ -136,6 +142,13 @@ class Disclosure(models.Model):
         blank=True,
         editable=False,
         help_text=_("公开时保存的副本，之后修改单位职责或名词不会改变已公开的版本。"),
+    )
+    content_checksum = models.CharField(
+        _("内容校验码（SHA-256）"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("公开时按本版本的开放数据 JSON 计算并保存，此后不变；任何人可据此核对副本。"),
     )
     edit_version = models.PositiveIntegerField(
         _("编辑版本号"), default=0, editable=False, help_text=_("每次保存加一，用于发现同时编辑。")
@@ -282,7 +295,8 @@ class Disclosure(models.Model):
         # saves the publishing write itself while the stored row is still approved).
         if self.pk and Disclosure.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
             raise PublishedDisclosureError(self)
-        super().save(*args, **kwargs)
+        with readable_refusal():  # published by someone else since the check above
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("portal:disclosure", args=[self.pk])
@@ -290,7 +304,8 @@ class Disclosure(models.Model):
     def delete(self, *args, **kwargs):
         if self.pk and Disclosure.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
             raise PublishedDisclosureError(self)
-        return super().delete(*args, **kwargs)
+        with readable_refusal():
+            return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.unit_id and self.department_id and self.unit.department_id != self.department_id:

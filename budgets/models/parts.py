@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from ..figures import Comparison
 from ..money import MoneyField
+from ..published_guard import readable_refusal
 from .constraints import non_negative
 from .disclosure import Disclosure, FrozenWhenPublishedQuerySet, PublishedDisclosureError
 from .reference import (
@@ -47,11 +48,13 @@ class DisclosurePart(models.Model):
 
     def save(self, *args, **kwargs):
         ensure_editable(self.disclosure_id)
-        super().save(*args, **kwargs)
+        with readable_refusal():  # the version was published since the check above
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         ensure_editable(self.disclosure_id)
-        return super().delete(*args, **kwargs)
+        with readable_refusal():
+            return super().delete(*args, **kwargs)
 
 
 class IncomeLine(DisclosurePart):

@@ -226,4 +226,5 @@ def disclosure_document(disclosure, tables, links=None):
             "operating_cost_uses": d.operating_cost_uses,
         },
         "links": dict(links or {}),
+        "content_checksum": d.content_checksum or None,
     }

@@ -1,0 +1,46 @@
+"""With REDIS_URL the portal's cache is shared by every process: a spreadsheet import
+previewed by one process is confirmed by another, as behind gunicorn's several workers."""
+
+import json
+import os
+
+import pytest
+import redis
+
+from tests.processes import run_module
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
+
+
+def run(step, state, database, *, shared_cache):
+    env = {"REDIS_URL": REDIS_URL} if shared_cache else {}
+    out = run_module(
+        "tests.import_process", step, state, database_url=f"sqlite:///{database}", **env
+    )
+    return json.loads(out.splitlines()[-1]) if step == "confirm" else None
+
+
+@pytest.fixture
+def previewed(tmp_path):
+    """A preview staged by one process, with Redis as the cache; Redis database 2 is ours."""
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        server.flushdb()
+    except redis.ConnectionError:
+        pytest.fail(f"Redis 未运行（{REDIS_URL}）：本项目的每台机器上都应有 Redis。")
+    state, database = tmp_path / "state.json", tmp_path / "db.sqlite3"
+    run("preview", state, database, shared_cache=True)
+    assert server.dbsize() > 0, "预览应暂存在 Redis 中"
+    return state, database
+
+
+def test_a_preview_staged_in_one_process_is_confirmed_in_another_through_redis(previewed):
+    result = run("confirm", *previewed, shared_cache=True)
+    assert result["status"] == 200
+    assert "已从“公开表格.xlsx”导入：" in result["text"], result["text"][:500]
+    assert result["key_projects"] > 0
+
+
+def test_without_the_shared_cache_another_process_cannot_see_the_preview(previewed):
+    result = run("confirm", *previewed, shared_cache=False)
+    assert "预览已失效" in result["text"] and result["key_projects"] == 0
