@@ -181,3 +181,16 @@ def test_loading_the_shipped_lists_again_changes_nothing_and_restores_a_renamed_
     call_command("load_reference_data")
     assert FunctionalItem.objects.of_year(2025).get(code="201").name == "一般公共服务支出"
     assert shipped.install(apps) == 0
+
+
+def test_a_site_administrator_manages_list_versions_and_a_contact_person_only_reads_them(db):
+    from django.contrib.auth.models import Group
+
+    from portal.roles import EDITOR, SITE_ADMIN
+
+    def codenames(role):
+        return set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
+
+    assert {"add_classificationversion", "change_classificationversion"} <= codenames(SITE_ADMIN)
+    assert "view_classificationversion" in codenames(EDITOR)
+    assert "add_classificationversion" not in codenames(EDITOR)
