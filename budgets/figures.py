@@ -77,6 +77,22 @@ class DisclosureFigures:
         self.procurement_lines = list(disclosure.procurement_lines.all())
         self.vehicle_lines = list(disclosure.vehicle_lines.all())
         self.key_projects = list(disclosure.key_projects.all())
+        names = (disclosure.frozen or {}).get("classification_names")
+        self.names_frozen = names is not None
+        if names is not None:
+            self._show_published_names(names)
+
+    def _show_published_names(self, names):
+        """A published version shows each code under the name it had at publication (see
+        budgets/snapshots.py): the lines' items carry the frozen names from here on."""
+        for line in self.expenditure_lines:
+            if line.functional_item_id:
+                item = line.functional_item
+                item.name = names["functional"].get(item.code, item.name)
+        for line in self.basic_lines:
+            item = line.economic_item
+            item.name = names["economic"].get(item.code, item.name)
+        self.item_names = names["functional"]
 
     # -- income ----------------------------------------------------------------------
 
@@ -191,14 +207,16 @@ class DisclosureFigures:
 
     @cached_property
     def item_names(self):
-        """Official names of the roll-up codes, for the year (one query, only if needed)."""
+        """Official names of the roll-up codes in the list in force for the year (one query,
+        only if needed; a published version's come from its frozen copy instead)."""
         from .models import FunctionalItem
 
         codes = self.functional_parent_codes
         if not codes:
             return {}
-        items = FunctionalItem.objects.filter(year=self.disclosure.year, code__in=codes)
-        return {item.code: item.name for item in items}
+        d = self.disclosure
+        items = FunctionalItem.objects.of_year(d.year, on=d.finance_approved_on)
+        return dict(items.filter(code__in=codes).values_list("code", "name"))
 
     @cached_property
     def functional_rows(self):

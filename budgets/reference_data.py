@@ -1,13 +1,17 @@
 """Reference data shipped with the project: funding sources, "三公" items, procurement
-categories, vehicle kinds, and the functional and economic classifications by year
-(`budgets/data/functional-YYYY.csv`, `economic-YYYY.csv`, columns `code,name`).
+categories, vehicle kinds, and the classification lists (`budgets/data/*.csv`: functional,
+部门预算 and 政府预算 economic, one file per list version; each file's header lines name its
+classification, year, effective date, notice number, source and coverage; see
+budgets/data/README.md).
 
-`install(apps)` is idempotent; migrations call it with historical models, and a new year's
-classification is added by dropping its CSV files in `budgets/data/` and running
+`install(apps)` is idempotent; migrations call it with historical models, and a new list
+(a year's, or an in-year revision) is added by dropping its file in `budgets/data/` and running
 `manage.py load_reference_data`.
 """
 
 import csv
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -33,35 +37,106 @@ PROCUREMENT_CATEGORIES = ["货物", "工程", "服务"]
 VEHICLE_KINDS = ["一般公务用车", "执勤执法用车", "特种专业技术用车", "其他用车"]
 
 
-def read_classification(kind, year):
-    """Rows (code, name) of `budgets/data/{kind}-{year}.csv`."""
-    with open(DATA_DIR / f"{kind}-{year}.csv", encoding="utf-8", newline="") as handle:
-        return [(row["code"].strip(), row["name"].strip()) for row in csv.DictReader(handle)]
+SCHEMES = {
+    "支出功能分类": ("functional", "FunctionalItem"),
+    "部门预算支出经济分类": ("economic", "EconomicItem"),
+    "政府预算支出经济分类": ("government_economic", "EconomicItem"),
+}
 
 
-def classification_years(kind):
-    return sorted(int(path.stem.rsplit("-", 1)[1]) for path in DATA_DIR.glob(f"{kind}-*.csv"))
+@dataclass
+class ClassificationList:
+    """One list file: its header (`# 键: 值` lines) and its rows (code, name, unverified)."""
+
+    path: Path
+    scheme: str
+    model_name: str
+    year: int
+    effective_on: date
+    document: str
+    source: str
+    rows: list
 
 
-def install_classifications(model, kind):
-    """Create or rename the items of every shipped year; returns how many rows changed."""
-    changed = 0
-    for year in classification_years(kind):
-        existing = {item.code: item for item in model.objects.filter(year=year)}
-        for code, name in read_classification(kind, year):
-            item = existing.get(code)
-            if item is None:
-                model.objects.create(year=year, code=code, name=name)
-                changed += 1
-            elif item.name != name:
-                item.name = name
-                item.save(update_fields=["name"])
-                changed += 1
-    return changed
+def read_list(path):
+    """Parse a list file of `budgets/data/` (header comment lines, then `code,name,unverified`)."""
+    meta, lines = {}, []
+    with open(path, encoding="utf-8", newline="") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                key, _, value = line[1:].partition(":")
+                meta[key.strip()] = value.strip()
+            else:
+                lines.append(line)
+    scheme, model_name = SCHEMES[meta["分类"]]
+    rows = [
+        (row["code"].strip(), row["name"].strip(), (row.get("unverified") or "").strip() == "1")
+        for row in csv.DictReader(lines)
+    ]
+    return ClassificationList(
+        path=path,
+        scheme=scheme,
+        model_name=model_name,
+        year=int(meta["年度"]),
+        effective_on=date.fromisoformat(meta["生效日期"]),
+        document=meta.get("文号", ""),
+        source="；".join(v for v in (meta.get("来源"), meta.get("范围")) if v),
+        rows=rows,
+    )
+
+
+def shipped_lists():
+    """Every list file shipped in `budgets/data/`, in file-name order."""
+    return [read_list(path) for path in sorted(DATA_DIR.glob("*.csv"))]
+
+
+def install_list(apps, listed):
+    """Create the list's version if missing and add or rename its items in bulk (never
+    deletes: a line may use an item a later file no longer has). Returns rows changed."""
+    Version = apps.get_model("budgets", "ClassificationVersion")
+    model = apps.get_model("budgets", listed.model_name)
+    version, created = Version.objects.get_or_create(
+        scheme=listed.scheme,
+        year=listed.year,
+        effective_on=listed.effective_on,
+        defaults={"document": listed.document, "source": listed.source},
+    )
+    changed = int(created)
+    if (version.document, version.source) != (listed.document, listed.source):
+        version.document, version.source = listed.document, listed.source
+        version.save(update_fields=["document", "source"])
+        changed += 1
+    existing = {item.code: item for item in model.objects.filter(version=version)}
+    new, renamed = [], []
+    for code, name, unverified in listed.rows:
+        item = existing.get(code)
+        if item is None:
+            new.append(
+                model(
+                    version=version, year=version.year, code=code, name=name, unverified=unverified
+                )
+            )
+        elif (item.name, item.unverified) != (name, unverified):
+            item.name, item.unverified = name, unverified
+            renamed.append(item)
+    model.objects.bulk_create(new, batch_size=1000)
+    model.objects.bulk_update(renamed, ["name", "unverified"], batch_size=1000)
+    return changed + len(new) + len(renamed)
+
+
+def install_classifications(apps):
+    """Install or refresh every shipped classification list; returns how many rows changed."""
+    return sum(install_list(apps, listed) for listed in shipped_lists())
 
 
 def install(apps):
     """Install or refresh every kind of reference data (safe to run again)."""
+    install_lists(apps)
+    return install_classifications(apps)
+
+
+def install_lists(apps):
+    """Funding sources, "三公" items, procurement categories and vehicle kinds."""
     IncomeSource = apps.get_model("budgets", "IncomeSource")
     for order, (code, name, appropriation) in enumerate(INCOME_SOURCES, start=1):
         IncomeSource.objects.update_or_create(
@@ -89,5 +164,3 @@ def install(apps):
         model = apps.get_model("budgets", model_name)
         for order, name in enumerate(names, start=1):
             model.objects.update_or_create(name=name, defaults={"order": order})
-    install_classifications(apps.get_model("budgets", "FunctionalItem"), "functional")
-    install_classifications(apps.get_model("budgets", "EconomicItem"), "economic")

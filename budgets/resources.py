@@ -9,6 +9,8 @@ build on these; this module holds the classification reference data's own resour
 """
 
 import io
+import re
+from datetime import date, datetime
 
 import tablib
 from django.core.exceptions import ValidationError
@@ -18,7 +20,7 @@ from import_export.formats import base_formats
 from organizations.access import scope
 from organizations.models import UnitYear
 
-from .models import EconomicItem, FunctionalItem
+from .models import ClassificationScheme, ClassificationVersion, EconomicItem, FunctionalItem
 from .sanitize import safe_text
 from .spreadsheets import workbook as cells
 
@@ -208,23 +210,127 @@ class ProjectResource(resources.ModelResource):
 # ---------------------------------------------------------------- classification reference data
 
 
+class VersionWidget(widgets.Widget):
+    """The list version a row belongs to, from the row's 年度 and 生效日期 (blank: the annual
+    list, in force from 1 January). A version not yet known is created with the import, so
+    a new year's or a revision's list is one file; its notice number is added in the admin."""
+
+    def __init__(self, scheme):
+        super().__init__()
+        self.scheme = scheme
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            year = cells.count((row or {}).get("年度"))
+        except cells.CellError:
+            year = None
+        if year is None or not 2000 <= year <= 2100:
+            _refuse("年度", "年度应为四位数字（如2026）。")
+        on = _day(value, year)
+        return ClassificationVersion.objects.get_or_create(
+            scheme=self.scheme, year=year, effective_on=on
+        )[0]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.effective_on.isoformat() if value else ""
+
+
+def _day(value, year):
+    """A 生效日期 cell as a date: a date cell, or text 2026-07-01 / 2026/7/1; blank is
+    1 January of `year`. The date must fall in that year."""
+    if cells.is_blank(value):
+        return date(year, 1, 1)
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date(*(int(part) for part in re.split(r"[-/.]", cells.text(value))))
+        except (TypeError, ValueError):
+            _refuse("生效日期", f"生效日期“{cells.text(value)}”无效，应写作 {year}-07-01。")
+    if value.year != year:
+        _refuse("生效日期", f"生效日期{value.isoformat()}不在{year}年内。")
+    return value
+
+
+class CodeWidget(TextWidget):
+    """A classification code of the lengths its list allows (类 3 digits, 款 5, 项 7)."""
+
+    def __init__(self, lengths):
+        super().__init__()
+        self.lengths = lengths
+
+    def clean(self, value, row=None, **kwargs):
+        code = super().clean(value, row=row, **kwargs)
+        if not (code.isascii() and code.isdigit() and len(code) in self.lengths):
+            shown = "、".join(f"{n}位" for n in self.lengths)
+            _refuse("科目编码", f"科目编码“{code}”无效，应为{shown}数字。")
+        return code
+
+
+class FlagWidget(widgets.Widget):
+    """A yes/no column: 1, 是 or true mark the row; blank, 0 or 否 do not."""
+
+    def clean(self, value, row=None, **kwargs):
+        return cells.label(value).lower() in {"1", "是", "true", "yes"}
+
+    def render(self, value, obj=None, **kwargs):
+        return "1" if value else ""
+
+
 class ClassificationResource(ProjectResource):
-    year = fields.Field(attribute="year", column_name="年度")
+    """One list of the finance system's export: 年度, 生效日期 (optional), 科目编码, 科目名称,
+    待核实 (optional). Rows match by (version, code); a file is all or nothing."""
+
+    scheme = None
+
+    year = fields.Field(attribute="year", column_name="年度", readonly=True)
+    version = fields.Field(attribute="version", column_name="生效日期")
     code = fields.Field(attribute="code", column_name="科目编码")
-    name = fields.Field(attribute="name", column_name="科目名称")
+    name = fields.Field(attribute="name", column_name="科目名称", widget=TextWidget())
+    unverified = fields.Field(attribute="unverified", column_name="待核实", widget=FlagWidget())
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["version"].widget = VersionWidget(self.scheme)
+        lengths = (3, 5, 7) if self.scheme == ClassificationScheme.FUNCTIONAL else (3, 5)
+        self.fields["code"].widget = CodeWidget(lengths)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(version__scheme=self.scheme)
+
+    def before_import(self, dataset, **kwargs):
+        # 生效日期 may be left out: every row then belongs to the year's annual list.
+        if dataset.headers and "生效日期" not in dataset.headers:
+            dataset.append_col([""] * len(dataset), header="生效日期")
+        super().before_import(dataset, **kwargs)
+
+    def natural_columns(self):
+        return ["年度", "生效日期", "科目编码"]
 
     class Meta(ProjectResource.Meta):
-        fields = ["year", "code", "name"]
-        import_id_fields = ["year", "code"]
+        fields = ["year", "version", "code", "name", "unverified"]
+        import_id_fields = ["version", "code"]
 
 
 class FunctionalItemResource(ClassificationResource):
+    scheme = ClassificationScheme.FUNCTIONAL
+
     class Meta(ClassificationResource.Meta):
         model = FunctionalItem
         name = "支出功能分类科目"
 
 
 class EconomicItemResource(ClassificationResource):
+    scheme = ClassificationScheme.ECONOMIC
+
     class Meta(ClassificationResource.Meta):
         model = EconomicItem
-        name = "支出经济分类科目"
+        name = "部门预算支出经济分类科目"
+
+
+class GovernmentEconomicItemResource(ClassificationResource):
+    scheme = ClassificationScheme.GOVERNMENT_ECONOMIC
+
+    class Meta(ClassificationResource.Meta):
+        model = EconomicItem
+        name = "政府预算支出经济分类科目"

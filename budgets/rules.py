@@ -94,22 +94,63 @@ def amounts_are_filled_in(disclosure):
 
 
 @rule
-def items_belong_to_the_year(disclosure):
-    for line in disclosure.figures.expenditure_lines:
-        item = line.functional_item
-        if item is not None and item.year != disclosure.year:
+def codes_are_in_the_years_list(disclosure):
+    """Every line's code is in the list version in force for the disclosure's year (on its
+    财政批复 date). A line outside it is flagged for the contact person to choose again:
+    never moved to another item or renamed behind their back."""
+    from .models import ClassificationScheme, ClassificationVersion, EconomicItem, FunctionalItem
+
+    f = disclosure.figures
+    groups = [
+        (
+            "expenditure_lines",
+            FunctionalItem,
+            ClassificationScheme.FUNCTIONAL,
+            [line.functional_item for line in f.expenditure_lines if line.functional_item_id],
+        ),
+        (
+            "basic_lines",
+            EconomicItem,
+            ClassificationScheme.ECONOMIC,
+            [line.economic_item for line in f.basic_lines],
+        ),
+    ]
+    for field, model, scheme, items in groups:
+        if not items:
+            continue
+        version = ClassificationVersion.objects.in_force(
+            scheme, disclosure.year, disclosure.finance_approved_on
+        )
+        if version is None:
             yield Problem(
                 ERROR,
-                "expenditure_lines",
-                f"科目“{item.code} {item.name}”属于{item.year}年分类，应使用{disclosure.year}年科目。",
+                field,
+                f"平台还没有{disclosure.year}年的{scheme.label}目录，请平台管理员先导入。",
             )
-    for line in disclosure.figures.basic_lines:
-        if line.economic_item.year != disclosure.year:
-            yield Problem(
-                ERROR,
-                "basic_lines",
-                f"经济分类科目“{line.economic_item.code}”不属于{disclosure.year}年。",
-            )
+            continue
+        official = dict(model.objects.filter(version=version).values_list("code", "name"))
+        for item in items:
+            if item.version_id == version.pk:
+                continue
+            if item.year != disclosure.year:
+                yield Problem(
+                    ERROR,
+                    field,
+                    f"科目“{item.code} {item.name}”属于{item.year}年分类，应使用{disclosure.year}年科目。",
+                )
+            elif item.code not in official:
+                yield Problem(
+                    ERROR,
+                    field,
+                    f"科目“{item.code} {item.name}”不在{version}中，请改选该目录中的科目。",
+                )
+            elif official[item.code] != item.name:
+                yield Problem(
+                    WARNING,
+                    field,
+                    f"科目“{item.code}”在{version}中的名称为“{official[item.code]}”，"
+                    f"本行用的是旧名称“{item.name}”，请重新选择该科目。",
+                )
 
 
 @rule

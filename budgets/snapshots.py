@@ -63,3 +63,17 @@ def units_data(disclosure):
         }
         for unit in units
     ]
+
+
+@provider("classification_names")
+def classification_names(disclosure):
+    """The names of the codes the page shows (each line's item and the 类/款 its table rolls
+    up to) as they stand at publication, so renaming a reference item never changes a
+    published page. The figures read them back (`DisclosureFigures`)."""
+    f = disclosure.figures
+    functional = dict(f.item_names)
+    functional.update(
+        (line.functional_item.code, line.functional_item.name) for line in f.classified_lines
+    )
+    economic = {line.economic_item.code: line.economic_item.name for line in f.basic_lines}
+    return {"functional": functional, "economic": economic}

@@ -26,7 +26,7 @@ class FunctionalItemWidget(widgets.ForeignKeyWidget):
             year = None
         if year is None:
             raise ValidationError({"科目年度": "填写了科目编码时，须同时填写科目年度。"})
-        item = FunctionalItem.objects.filter(year=year, code=code).first()
+        item = FunctionalItem.objects.of_year(year).filter(code=code).first()
         if item is None:
             raise ValidationError(
                 {"对应科目编码": f"科目编码“{code}”不是{year}年的支出功能分类科目。"}

@@ -98,12 +98,14 @@ def head_count(value, where):
 
 
 def lookup(model, where, **kwargs):
+    """The one record of `model` (a model, or a queryset to look in) matching `kwargs`."""
+    queryset = model.objects.all() if isinstance(model, type) else model
     try:
-        return model.objects.get(**kwargs)
-    except model.DoesNotExist:
+        return queryset.get(**kwargs)
+    except queryset.model.DoesNotExist:
         described = "、".join(str(v) for v in kwargs.values())
         raise DisclosureFileError(
-            f"{where}：找不到{model._meta.verbose_name}“{described}”。"
+            f"{where}：找不到{queryset.model._meta.verbose_name}“{described}”。"
         ) from None
 
 
@@ -304,6 +306,7 @@ class Loader:
         disclosure = self.upsert(Disclosure, keys, values, f"公开文件 {spec['year']}")
         parent = {"disclosure": disclosure}
         year = disclosure.year
+        functional_items = FunctionalItem.objects.of_year(year, on=disclosure.finance_approved_on)
 
         income = [
             {
@@ -322,7 +325,7 @@ class Loader:
             expenditure.append(
                 {
                     "source": lookup(IncomeSource, at, name=line.get("source", "一般公共预算拨款")),
-                    "functional_item": lookup(FunctionalItem, at, year=year, code=str(code))
+                    "functional_item": lookup(functional_items, at, code=str(code))
                     if code
                     else None,
                     "basic": money(line.get("basic"), at),
@@ -378,9 +381,10 @@ class Loader:
             code = entry.get("code")
             item = (
                 lookup(
-                    FunctionalItem,
+                    FunctionalItem.objects.of_year(
+                        disclosure.year, on=disclosure.finance_approved_on
+                    ),
                     f"名词“{entry['term']}”的 code",
-                    year=disclosure.year,
                     code=str(code),
                 )
                 if code

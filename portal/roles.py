@@ -9,6 +9,7 @@ ALL = (VIEW, ADD, CHANGE, DELETE)
 REFERENCE_MODELS = {
     "organizations": ["region", "staffingkind"],
     "budgets": [
+        "classificationversion",
         "functionalitem",
         "economicitem",
         "incomesource",
@@ -84,8 +85,9 @@ ROLES = {
 }
 
 
-def install(apps):
-    """Create or refresh the role groups with exactly their permissions."""
+def install(apps, skip_missing=False):
+    """Create or refresh the role groups with exactly their permissions (`skip_missing`: for
+    an early migration, before a later one has created some of the models)."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, wanted in ROLES.items():
@@ -95,7 +97,23 @@ def install(apps):
             permission = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
+            if permission is None and skip_missing:
+                continue
             if permission is None:
                 raise LookupError(f"权限 {app_label}.{codename} 不存在")
             permissions.append(permission)
         group.permissions.set(permissions)
+
+
+def install_in_migration(apps, skip_missing=False):
+    """`install` from a migration: permissions are normally created after all migrations,
+    the groups need them now."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_contenttypes(app_config, apps=apps, verbosity=0)
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    install(apps, skip_missing=skip_missing)

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 from budgets.models import (
+    ClassificationScheme,
+    ClassificationVersion,
     Disclosure,
     ExpenditureLine,
     FunctionalItem,
@@ -54,8 +56,10 @@ def unit_with_year(
 
 
 def item(code, year=2025, name=None):
+    """The functional item `code` of the year's annual list, added to it if missing."""
+    version = ClassificationVersion.objects.annual(ClassificationScheme.FUNCTIONAL, year)
     return FunctionalItem.objects.get_or_create(
-        year=year, code=code, defaults={"name": name or f"科目{code}"}
+        version=version, code=code, defaults={"name": name or f"科目{code}"}
     )[0]
 
 

@@ -17,6 +17,8 @@ from .disclosure import (
 )
 from .imports import SafeImportAdmin, SafeImportMixin
 from .reference import (
+    ClassificationItemAdmin,
+    ClassificationVersionAdmin,
     EconomicItemAdmin,
     FunctionalItemAdmin,
     IncomeSourceAdmin,
@@ -27,6 +29,8 @@ from .reference import (
 
 __all__ = [
     "CONTACT",
+    "ClassificationItemAdmin",
+    "ClassificationVersionAdmin",
     "PART_1",
     "PART_2",
     "PART_3",

@@ -2,8 +2,13 @@
 vehicle kinds, narrative templates."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from ..models import (
+    ClassificationScheme,
+    ClassificationVersion,
     EconomicItem,
     FunctionalItem,
     IncomeSource,
@@ -12,28 +17,62 @@ from ..models import (
     ProcurementCategory,
     VehicleKind,
 )
-from ..resources import EconomicItemResource, FunctionalItemResource
+from ..resources import (
+    EconomicItemResource,
+    FunctionalItemResource,
+    GovernmentEconomicItemResource,
+)
 from .imports import SafeImportAdmin
 
 # ---------------------------------------------------------------- reference data
 
 
-@admin.register(FunctionalItem)
-class FunctionalItemAdmin(SafeImportAdmin):
-    resource_classes = [FunctionalItemResource]
-    list_display = ["code", "name", "level", "year"]
-    list_filter = ["year"]
+@admin.register(ClassificationVersion)
+class ClassificationVersionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "scheme", "year", "effective_on", "document", "items"]
+    list_filter = ["scheme", "year"]
+    search_fields = ["document", "source"]
+
+    @admin.display(description=_("科目"))
+    def items(self, obj):
+        model = FunctionalItem if obj.scheme == ClassificationScheme.FUNCTIONAL else EconomicItem
+        url = reverse(f"admin:budgets_{model._meta.model_name}_changelist")
+        return format_html('<a href="{}?version__id__exact={}">查看科目</a>', url, obj.pk)
+
+
+class ClassificationItemAdmin(SafeImportAdmin):
+    """Items are imported list by list (see budgets/resources.py); a code, once created,
+    never changes: another code is another item."""
+
+    list_display = ["code", "name", "version", "check_state"]
+    list_filter = ["year", "unverified", ("version", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name"]
     ordering = ["-year", "code"]
+    list_select_related = ["version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["version", "code"] if obj else []
+
+    # A green tick beside "unverified" would read as "all right": say it in words.
+    @admin.display(description=_("核对"), ordering="unverified")
+    def check_state(self, obj):
+        return _("待核实") if obj.unverified else "—"
+
+
+@admin.register(FunctionalItem)
+class FunctionalItemAdmin(ClassificationItemAdmin):
+    resource_classes = [FunctionalItemResource]
+    list_display = ["code", "name", "level_name", "version", "check_state"]
+
+    @admin.display(description=_("级次"))
+    def level_name(self, obj):
+        return obj.level
 
 
 @admin.register(EconomicItem)
-class EconomicItemAdmin(SafeImportAdmin):
-    resource_classes = [EconomicItemResource]
-    list_display = ["code", "name", "year"]
-    list_filter = ["year"]
-    search_fields = ["code", "name"]
-    ordering = ["-year", "code"]
+class EconomicItemAdmin(ClassificationItemAdmin):
+    resource_classes = [EconomicItemResource, GovernmentEconomicItemResource]
+    list_filter = ["version__scheme", *ClassificationItemAdmin.list_filter]
 
 
 @admin.register(IncomeSource)

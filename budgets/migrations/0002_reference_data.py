@@ -4,7 +4,7 @@ from django.db import migrations
 def install(apps, schema_editor):
     from budgets import reference_data
 
-    reference_data.install(apps)
+    reference_data.install_lists(apps)
 
 
 class Migration(migrations.Migration):

@@ -18,6 +18,8 @@ from .parts import (
     ensure_editable,
 )
 from .reference import (
+    ClassificationScheme,
+    ClassificationVersion,
     DisclosureKind,
     EconomicItem,
     FunctionalItem,
@@ -29,6 +31,8 @@ from .reference import (
 )
 
 __all__ = [
+    "ClassificationScheme",
+    "ClassificationVersion",
     "BasicExpenditureLine",
     "Disclosure",
     "DisclosureCheck",

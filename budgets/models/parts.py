@@ -188,7 +188,11 @@ class BasicExpenditureLine(DisclosurePart):
         Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="basic_lines"
     )
     economic_item = models.ForeignKey(
-        EconomicItem, verbose_name=_("经济分类科目"), on_delete=models.PROTECT
+        EconomicItem,
+        verbose_name=_("经济分类科目"),
+        on_delete=models.PROTECT,
+        # Basic expenditure is broken down by the 部门预算 list, not the 政府预算 one.
+        limit_choices_to={"version__scheme": "economic"},
     )
     amount = MoneyField(_("金额（万元）"))
 

@@ -1,8 +1,11 @@
 """Reference data the figures are classified by (versioned by year where the Ministry
 revises it), and the narrative template each region uses."""
 
+from datetime import date
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import YEAR_VALIDATORS, Region
@@ -13,19 +16,128 @@ class DisclosureKind(models.TextChoices):
     FINAL_ACCOUNTS = "final", _("部门决算")
 
 
-class FunctionalItem(models.Model):
-    """支出功能分类科目 of one year: 类 (3 digits), 款 (5) or 项 (7)."""
+class ClassificationScheme(models.TextChoices):
+    """The Ministry's expenditure classifications the portal holds as reference lists."""
 
+    FUNCTIONAL = "functional", _("支出功能分类")
+    ECONOMIC = "economic", _("部门预算支出经济分类")
+    GOVERNMENT_ECONOMIC = "government_economic", _("政府预算支出经济分类")
+
+
+class ClassificationVersionQuerySet(models.QuerySet):
+    def in_force(self, scheme, year, on=None):
+        """The version of `scheme` a disclosure of `year` uses: the one with the latest
+        effective date not after `on` (default today); before the first revision takes
+        effect, the year's first version. None when the year has no list."""
+        versions = self.filter(scheme=scheme, year=year)
+        on = on or timezone.localdate()
+        return (
+            versions.filter(effective_on__lte=on).order_by("-effective_on").first()
+            or versions.order_by("effective_on").first()
+        )
+
+    def annual(self, scheme, year):
+        """The year's list that takes effect on 1 January, created empty if missing."""
+        return self.get_or_create(scheme=scheme, year=year, effective_on=date(year, 1, 1))[0]
+
+
+class ClassificationVersion(models.Model):
+    """One edition of a classification list for a year: the Ministry's annual list, or an
+    in-year revision (a dated notice). Its items are the complete list as of that date."""
+
+    scheme = models.CharField(_("分类"), max_length=30, choices=ClassificationScheme.choices)
     year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
-    code = models.CharField(_("科目编码"), max_length=7, help_text=_("类3位、款5位、项7位。"))
+    effective_on = models.DateField(
+        _("生效日期"), help_text=_("年度目录一般为当年1月1日；年中修订按通知规定的日期。")
+    )
+    document = models.CharField(
+        _("文号"),
+        max_length=100,
+        blank=True,
+        help_text=_("发布或修订通知的文号，如“财预〔2024〕××号”；不清楚就留空。"),
+    )
+    source = models.TextField(
+        _("来源和范围"), blank=True, help_text=_("目录出自哪里、包括哪些级次。")
+    )
+
+    objects = ClassificationVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("分类科目版本")
+        verbose_name_plural = _("分类科目版本")
+        ordering = ["scheme", "-year", "-effective_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "year", "effective_on"],
+                name="classificationversion_unique_date",
+                violation_error_message=_("这一分类在该年度已有同一生效日期的版本。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年{self.get_scheme_display()}（{self.effective_on:%Y-%m-%d}起）"
+
+
+class ClassificationItemQuerySet(models.QuerySet):
+    scheme = ClassificationScheme.FUNCTIONAL
+
+    def of_year(self, year, on=None, scheme=None):
+        """The items of the list in force for `year` (see `ClassificationVersion.in_force`)."""
+        version = ClassificationVersion.objects.in_force(scheme or self.scheme, year, on)
+        return self.filter(version=version) if version else self.none()
+
+
+class EconomicItemQuerySet(ClassificationItemQuerySet):
+    scheme = ClassificationScheme.ECONOMIC
+
+
+class ClassificationItem(models.Model):
+    """A code and its official name in one version of a list. `year` repeats the version's
+    year so that every lookup by (year, code) stays one indexed filter."""
+
+    version = models.ForeignKey(
+        ClassificationVersion,
+        verbose_name=_("版本"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS, editable=False)
     name = models.CharField(_("科目名称"), max_length=100)
+    unverified = models.BooleanField(
+        _("待核实"),
+        default=False,
+        help_text=_("编码或名称尚未与财政部正式文本逐条核对。"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.code} {self.name}（{self.year}）"
+
+    def save(self, *args, **kwargs):
+        # Keep the repeated year equal to the version's (bulk writes set both themselves).
+        self.year = self.version.year
+        super().save(*args, **kwargs)
+
+
+class FunctionalItem(ClassificationItem):
+    """支出功能分类科目 of one list version: 类 (3 digits), 款 (5) or 项 (7)."""
+
+    code = models.CharField(_("科目编码"), max_length=7, help_text=_("类3位、款5位、项7位。"))
+
+    objects = ClassificationItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("支出功能分类科目")
         verbose_name_plural = _("支出功能分类科目")
         ordering = ["-year", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "code"], name="functionalitem_unique_code"),
+            models.UniqueConstraint(
+                fields=["version", "code"],
+                name="functionalitem_unique_code",
+                violation_error_message=_("该版本中已有这一科目编码。"),
+            ),
             models.CheckConstraint(
                 condition=Q(code__regex=r"^([0-9]{3}|[0-9]{5}|[0-9]{7})$"),
                 name="functionalitem_code_shape",
@@ -33,36 +145,35 @@ class FunctionalItem(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.code} {self.name}（{self.year}）"
-
     @property
     def level(self):
         return {3: "类", 5: "款", 7: "项"}[len(self.code)]
 
 
-class EconomicItem(models.Model):
-    """部门预算支出经济分类科目 of one year: 类 (3 digits) or 款 (5)."""
+class EconomicItem(ClassificationItem):
+    """支出经济分类科目 of one list version: 类 (3 digits) or 款 (5), of either economic
+    classification (部门预算 301…, 政府预算 501…; the version says which)."""
 
-    year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
     code = models.CharField(_("科目编码"), max_length=5)
-    name = models.CharField(_("科目名称"), max_length=100)
+
+    objects = EconomicItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("支出经济分类科目")
         verbose_name_plural = _("支出经济分类科目")
         ordering = ["-year", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "code"], name="economicitem_unique_code"),
+            models.UniqueConstraint(
+                fields=["version", "code"],
+                name="economicitem_unique_code",
+                violation_error_message=_("该版本中已有这一科目编码。"),
+            ),
             models.CheckConstraint(
                 condition=Q(code__regex=r"^([0-9]{3}|[0-9]{5})$"),
                 name="economicitem_code_shape",
                 violation_error_message=_("经济分类科目编码应为3位（类）或5位（款）数字。"),
             ),
         ]
-
-    def __str__(self):
-        return f"{self.code} {self.name}（{self.year}）"
 
 
 class IncomeSource(models.Model):

@@ -131,7 +131,8 @@ def _last_years_codes(d):
             "functional_item__code", flat=True
         )
     )
-    return list(FunctionalItem.objects.filter(year=d.year, code__in=codes).order_by("code"))
+    items = FunctionalItem.objects.of_year(d.year, on=d.finance_approved_on)
+    return list(items.filter(code__in=codes).order_by("code"))
 
 
 def _expenditure(s):
@@ -282,11 +283,13 @@ def _reference_sheets(s):
     levels = {3: "类", 5: "款", 7: "项"}
     sheet = s.book.create_sheet(FUNCTIONAL_SHEET)
     sheet.append(["科目编码", "科目名称", "级次"])
-    for item in FunctionalItem.objects.filter(year=s.d.year).order_by("code"):
+    for item in FunctionalItem.objects.of_year(s.d.year, on=s.d.finance_approved_on).order_by(
+        "code"
+    ):
         sheet.append([item.code, _text(item.name), levels.get(len(item.code), "")])
     sheet = s.book.create_sheet(ECONOMIC_SHEET)
     sheet.append(["科目编码", "科目名称"])
-    for item in EconomicItem.objects.filter(year=s.d.year).order_by("code"):
+    for item in EconomicItem.objects.of_year(s.d.year, on=s.d.finance_approved_on).order_by("code"):
         sheet.append([item.code, _text(item.name)])
     for name in (FUNCTIONAL_SHEET, ECONOMIC_SHEET):
         s.book[name].column_dimensions["B"].width = 40

@@ -2,19 +2,10 @@ from django.db import migrations
 
 
 def install_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; the groups need them now.
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.contenttypes.management import create_contenttypes
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_contenttypes(app_config, apps=apps, verbosity=0)
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
     from portal import roles
 
-    roles.install(apps)
+    # Models added later get their permissions from the later migration that reinstalls.
+    roles.install_in_migration(apps, skip_missing=True)
 
 
 class Migration(migrations.Migration):

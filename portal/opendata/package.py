@@ -329,14 +329,16 @@ def package_disclosures():
     )
     # Each disclosure's figures would fetch the names of its 类/款 roll-up codes with a query
     # of its own: fetch them for all at once and hand each its share.
-    wanted = {(d.year, code) for d in disclosures for code in d.figures.functional_parent_codes}
+    # Versions that froze their names at publication show those; the rest read the lists.
+    live = [d for d in disclosures if not d.figures.names_frozen]
+    wanted = {(d.year, code) for d in live for code in d.figures.functional_parent_codes}
     names = {}
     if wanted:
         items = FunctionalItem.objects.filter(
             year__in={year for year, _ in wanted}, code__in={code for _, code in wanted}
         )
         names = {(item.year, item.code): item.name for item in items}
-    for d in disclosures:
+    for d in live:
         codes = d.figures.functional_parent_codes
         d.figures.item_names = {c: names[(d.year, c)] for c in codes if (d.year, c) in names}
     return disclosures

@@ -37,8 +37,9 @@ YEAR = 2031
 
 def synthetic_items(lines):
     """`lines` 项 items of YEAR (with their 类 and 款), bulk-created: reference data."""
-    from budgets.models import FunctionalItem
+    from budgets.models import ClassificationScheme, ClassificationVersion, FunctionalItem
 
+    version = ClassificationVersion.objects.annual(ClassificationScheme.FUNCTIONAL, YEAR)
     items, per_kuan, per_lei = [], 50, 20
     for n in range(lines):
         lei, rest = divmod(n, per_kuan * per_lei)
@@ -46,11 +47,17 @@ def synthetic_items(lines):
         lei_code = f"{201 + lei}"
         kuan_code = f"{lei_code}{kuan + 1:02d}"
         if rest == 0:
-            items.append(FunctionalItem(year=YEAR, code=lei_code, name=f"合成类{lei_code}"))
+            items.append(
+                FunctionalItem(version=version, year=YEAR, code=lei_code, name=f"合成类{lei_code}")
+            )
         if xiang == 0:
-            items.append(FunctionalItem(year=YEAR, code=kuan_code, name=f"合成款{kuan_code}"))
+            items.append(
+                FunctionalItem(
+                    version=version, year=YEAR, code=kuan_code, name=f"合成款{kuan_code}"
+                )
+            )
         code = f"{kuan_code}{xiang + 1:02d}"
-        items.append(FunctionalItem(year=YEAR, code=code, name=f"合成项{code}"))
+        items.append(FunctionalItem(version=version, year=YEAR, code=code, name=f"合成项{code}"))
     FunctionalItem.objects.bulk_create(items, batch_size=2000)
     return [i for i in items if len(i.code) == 7]
 
