@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0004_workflow'),
+        ('budgets', '0007_classification_item_version_required'),
     ]
 
     operations = [
