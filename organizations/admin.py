@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -15,6 +16,20 @@ def department_id_of(obj, path):
     for step in steps:
         obj = getattr(obj, step)
     return getattr(obj, f"{last}_id")
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The admin base of every model with history: its per-version page
+    (`…/history/<history_id>/`) only shows an old state. django-simple-history saves that
+    page's form on POST for anyone who may view it, even with
+    SIMPLE_HISTORY_REVERT_DISABLED, which would write past the workflow and the department
+    scope (upstream issue #1362); so every method but GET and HEAD is refused here, for
+    every user, superusers included."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ScopedChoices:
@@ -56,12 +71,12 @@ class DepartmentScopedMixin(ScopedChoices):
         return super().has_delete_permission(request, obj) and self._reaches(request, obj)
 
 
-class DepartmentScopedAdmin(DepartmentScopedMixin, SimpleHistoryAdmin):
+class DepartmentScopedAdmin(DepartmentScopedMixin, HistoryAdmin):
     """A department-scoped admin of a model with history (viewable per object)."""
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(HistoryAdmin):
     list_display = ["__str__", "level", "order"]
     list_filter = ["level"]
     search_fields = ["name"]
