@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 
 from budgets.admin import SafeImportMixin
 from organizations.access import reaches_all
 from organizations.admin import DepartmentAdmin, UnitAdmin, UnitYearAdmin
 from organizations.models import Department, Unit, UnitYear
 
+from .accounts import check_account_change, may_manage
 from .models import AuditEvent
 from .resources import (
     DepartmentResource,
@@ -14,6 +17,7 @@ from .resources import (
     StaffingResource,
     UnitResource,
 )
+from .roles import EDITOR
 
 admin.site.site_header = f"{settings.PORTAL_NAME} · 管理后台"
 admin.site.site_title = f"{settings.PORTAL_NAME}管理后台"
@@ -67,3 +71,78 @@ for model, model_admin in (
 ):
     admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+
+# ---------------------------------------------------------------- accounts and roles
+
+PRIVILEGES = ("is_superuser", "is_staff", "is_active", "groups", "user_permissions")
+
+
+class AccountRulesForm:
+    """Mixed into the user admin's forms: the privileges a save would set go through
+    portal.accounts, whatever the POST carries. `actor` is set per request."""
+
+    actor = None
+
+    def clean(self):
+        cleaned = super().clean()
+        # Before _post_clean the instance still holds the stored values.
+        check_account_change(
+            actor=self.actor,
+            user=self.instance,
+            changes={name: cleaned[name] for name in PRIVILEGES if name in cleaned},
+        )
+        return cleaned
+
+
+class AccountAdmin(UserAdmin):
+    """Superusers manage every account. A platform administrator manages the department
+    contact persons' accounts (the 填报人 role at most); the privilege fields it may not set
+    are read-only, and the form checks them again (portal/accounts.py)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (AccountRulesForm, form), {"actor": request.user})
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions", "last_login", "date_joined"]
+            if obj is not None and obj.pk == request.user.pk:
+                fields += ["groups", "is_staff", "is_active"]
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name=EDITOR)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or may_manage(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or (obj.pk != request.user.pk and may_manage(request.user, obj))
+        )
+
+
+class RoleAdmin(GroupAdmin):
+    """Roles (groups) and their permissions: changed by superusers only, since a platform
+    administrator holds one of them."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+admin.site.unregister(User)
+admin.site.register(User, AccountAdmin)
+admin.site.unregister(Group)
+admin.site.register(Group, RoleAdmin)
