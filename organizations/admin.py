@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import reaches, scope
+from .forms import ConflictCheckForm
 from .models import Department, Duty, Region, Section, StaffingKind, StaffingQuota, Unit, UnitYear
 
 
@@ -100,8 +101,17 @@ class UnitInline(ScopedChoices, admin.TabularInline):
     autocomplete_fields = ["parent"]
 
 
+class DepartmentForm(ConflictCheckForm):
+    related = ("units",)
+
+
+class UnitYearForm(ConflictCheckForm):
+    related = ("duties", "sections", "staffing")
+
+
 @admin.register(Department)
 class DepartmentAdmin(DepartmentScopedAdmin):
+    form = DepartmentForm
     department_path = ""
     list_display = ["name", "short_name", "region", "code", "unit_count"]
     filter_horizontal = ["members"]
@@ -126,6 +136,7 @@ class DepartmentAdmin(DepartmentScopedAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(DepartmentScopedAdmin):
+    form = ConflictCheckForm
     list_display = [
         "name",
         "department",
@@ -161,6 +172,7 @@ class StaffingQuotaInline(admin.TabularInline):
 
 @admin.register(UnitYear)
 class UnitYearAdmin(DepartmentScopedAdmin):
+    form = UnitYearForm
     department_path = "unit__department"
     list_display = ["unit", "year", "department", "duty_count", "section_count"]
     # RelatedOnly: the filter offers only departments the user can see rows of.
