@@ -11,6 +11,7 @@ class AuditEvent(models.Model):
     class Kind(models.TextChoices):
         LOGIN = "login", _("登录成功")
         LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("登录锁定")
         LOGOUT = "logout", _("退出登录")
         IMPORT = "import", _("导入")
         EXPORT = "export", _("导出")

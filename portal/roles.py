@@ -80,6 +80,9 @@ ROLES = {
         ("organizations", "manage_all_departments"),
         ("budgets", "view_statuschange"),
         ("portal", "view_auditevent"),
+        # Locked-out logins (django-axes): deleting an attempt unlocks it.
+        ("axes", "view_accessattempt"),
+        ("axes", "delete_accessattempt"),
     ],
 }
 
@@ -95,6 +98,10 @@ def install(apps):
             permission = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
+            if permission is None and not apps.all_models.get(app_label):
+                # An app migrated after this point (django-axes): the migration that adds
+                # its permissions to a role runs after it and installs the roles again.
+                continue
             if permission is None:
                 raise LookupError(f"权限 {app_label}.{codename} 不存在")
             permissions.append(permission)
