@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext_lazy as _
 
 from budgets.admin import SafeImportMixin
 from organizations.access import reaches_all
@@ -9,7 +10,7 @@ from organizations.admin import DepartmentAdmin, UnitAdmin, UnitYearAdmin
 from organizations.models import Department, Unit, UnitYear
 
 from .accounts import check_account_change, may_manage
-from .models import AuditEvent
+from .models import AuditEvent, LoginLock
 from .resources import (
     DepartmentResource,
     DutyResource,
@@ -40,6 +41,45 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(admin.ModelAdmin):
+    """Failed logins per user name and address (django-axes); a platform administrator
+    unlocks one by deleting its record (action “删除所选的…”)."""
+
+    list_display = ["last_attempt", "username_shown", "address", "failures", "state"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "attempt_time"
+    fields = ["last_attempt", "username_shown", "address", "failures", "state", "path_info"]
+    readonly_fields = fields
+
+    @admin.display(description=_("最近一次尝试"), ordering="attempt_time")
+    def last_attempt(self, obj):
+        return obj.attempt_time
+
+    @admin.display(description=_("用户名"), ordering="username")
+    def username_shown(self, obj):
+        return obj.username or "—"
+
+    @admin.display(description=_("IP 地址"), ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address or "—"
+
+    @admin.display(description=_("失败次数"), ordering="failures_since_start")
+    def failures(self, obj):
+        return obj.failures_since_start
+
+    @admin.display(description=_("状态"))
+    def state(self, obj):
+        left = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        return "已锁定（删除本记录即解锁）" if left <= 0 else f"还可尝试{left}次"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -80,9 +80,9 @@ ROLES = {
         ("organizations", "manage_all_departments"),
         ("budgets", "view_statuschange"),
         ("portal", "view_auditevent"),
-        # Locked-out logins (django-axes): deleting an attempt unlocks it.
-        ("axes", "view_accessattempt"),
-        ("axes", "delete_accessattempt"),
+        # Locked-out logins (django-axes): deleting a record unlocks it.
+        ("portal", "view_loginlock"),
+        ("portal", "delete_loginlock"),
     ],
 }
 
@@ -98,9 +98,9 @@ def install(apps):
             permission = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
-            if permission is None and not apps.all_models.get(app_label):
-                # An app migrated after this point (django-axes): the migration that adds
-                # its permissions to a role runs after it and installs the roles again.
+            if permission is None and codename.split("_", 1)[1] not in apps.all_models[app_label]:
+                # A model added by a later migration (portal.LoginLock): that migration
+                # installs the roles again once the model exists.
                 continue
             if permission is None:
                 raise LookupError(f"权限 {app_label}.{codename} 不存在")

@@ -88,7 +88,7 @@ def test_a_platform_administrator_unlocks_a_locked_user(editor, site_admin, clie
     for n in range(settings.AXES_FAILURE_LIMIT):
         log_in("editor", "wrong", f"192.0.2.{n}")
     client.force_login(site_admin)
-    changelist = reverse("admin:axes_accessattempt_changelist")
+    changelist = reverse("admin:portal_loginlock_changelist")
     assert "editor" in client.get(changelist).content.decode()
     attempts = AccessAttempt.objects.filter(username="editor")
     response = client.post(
@@ -106,4 +106,4 @@ def test_a_platform_administrator_unlocks_a_locked_user(editor, site_admin, clie
 @pytest.mark.parametrize("role", ["editor", "reviewer"])
 def test_only_administrators_see_or_clear_locked_logins(client, role, request):
     client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
+    assert client.get(reverse("admin:portal_loginlock_changelist")).status_code == 403
