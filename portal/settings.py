@@ -210,7 +210,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
 _cooloff = int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", 30))
 AXES_COOLOFF_TIME = timedelta(minutes=_cooloff) if _cooloff > 0 else None
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A successful login would also clear its address's count (axes resets by user name *and*
+# address): one valid account would let an attacker keep guessing others. Counts expire instead.
+AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "portal.client_address.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal.views.locked_out"
 AXES_ENABLE_ADMIN = False  # the portal's own admin shows the attempts (portal.LoginLock)

@@ -45,6 +45,14 @@ def test_an_address_is_locked_after_too_many_failures_on_any_user_names(editor):
     assert succeeded(log_in("editor", "pw-editor-1", VICTIM))
 
 
+def test_logging_in_to_ones_own_account_does_not_reset_the_address_count(editor, reviewer):
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        log_in(f"guess{n}", "wrong", ATTACKER)
+    assert succeeded(log_in("reviewer", "pw-reviewer-1", ATTACKER))
+    log_in("guess-last", "wrong", ATTACKER)
+    assert log_in("editor", "pw-editor-1", ATTACKER).status_code == 429
+
+
 def test_every_lockout_is_in_the_audit_log(editor):
     for n in range(settings.AXES_FAILURE_LIMIT):
         log_in("editor", "wrong", f"192.0.2.{n}")
