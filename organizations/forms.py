@@ -22,7 +22,7 @@ def fingerprint(model, pk, related=()):
     """A digest of the stored row `pk` of `model` and of its rows in the reverse relations
     named in `related`: it changes whenever any of them is saved, added or deleted, by any
     path (screen, import, script), so no counter has to be kept in step."""
-    row = model._default_manager.filter(pk=pk).values().get()
+    row = model._default_manager.filter(pk=pk).values().first()  # None once deleted
     obj = model(pk=pk)
     state = [row, *(list(getattr(obj, name).order_by("pk").values()) for name in related)]
     return hashlib.sha256(
@@ -73,7 +73,9 @@ class ConflictCheckForm(forms.ModelForm):
             # Locks the row until this save commits (the admin view is one transaction), so
             # two racing saves are compared one after the other.
             model = type(self.instance)
-            list(model._default_manager.select_for_update().filter(pk=self.instance.pk))
+            # No ordering: a default ordering across relations (outer joins) cannot be locked.
+            locked = model._default_manager.select_for_update(of=("self",))
+            list(locked.filter(pk=self.instance.pk).order_by().values_list("pk", flat=True))
             if cleaned.get("seen_version") != self.stored_version():
                 raise ValidationError(
                     CONFLICT.format(

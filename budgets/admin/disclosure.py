@@ -235,7 +235,10 @@ class DisclosureForm(ConflictCheckForm):
     from its fieldsets."""
 
     def stored_version(self):
-        return str(Disclosure.objects.get(pk=self.instance.pk).edit_version)
+        stored = Disclosure.objects.filter(pk=self.instance.pk).values_list(
+            "edit_version", flat=True
+        )
+        return str(stored.first())  # "None" once deleted
 
 
 @admin.register(Disclosure)
