@@ -5,17 +5,17 @@ extends it the documented Django way (unregister, subclass, register) with its i
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.admin import PART_5, PART_6, DisclosureAdmin, PartInline, SafeImportAdmin
 from budgets.models import Disclosure
+from organizations.admin import HistoryAdmin
 
 from .models import DisclosureTerm, Term
 from .resources import TermResource
 
 
 @admin.register(Term)
-class TermAdmin(SafeImportAdmin, SimpleHistoryAdmin):
+class TermAdmin(SafeImportAdmin, HistoryAdmin):
     resource_classes = [TermResource]
     list_display = ["name", "functional_code", "short_definition", "order"]
     list_filter = ["functional_item__year"]

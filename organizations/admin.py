@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import reaches, scope
+from .forms import ConflictCheckForm
 from .models import Department, Duty, Region, Section, StaffingKind, StaffingQuota, Unit, UnitYear
 
 
@@ -15,6 +17,20 @@ def department_id_of(obj, path):
     for step in steps:
         obj = getattr(obj, step)
     return getattr(obj, f"{last}_id")
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The admin base of every model with history: its per-version page
+    (`…/history/<history_id>/`) only shows an old state. django-simple-history saves that
+    page's form on POST for anyone who may view it, even with
+    SIMPLE_HISTORY_REVERT_DISABLED, which would write past the workflow and the department
+    scope (upstream issue #1362); so every method but GET and HEAD is refused here, for
+    every user, superusers included."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ScopedChoices:
@@ -56,12 +72,12 @@ class DepartmentScopedMixin(ScopedChoices):
         return super().has_delete_permission(request, obj) and self._reaches(request, obj)
 
 
-class DepartmentScopedAdmin(DepartmentScopedMixin, SimpleHistoryAdmin):
+class DepartmentScopedAdmin(DepartmentScopedMixin, HistoryAdmin):
     """A department-scoped admin of a model with history (viewable per object)."""
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(HistoryAdmin):
     list_display = ["__str__", "level", "order"]
     list_filter = ["level"]
     search_fields = ["name"]
@@ -85,8 +101,17 @@ class UnitInline(ScopedChoices, admin.TabularInline):
     autocomplete_fields = ["parent"]
 
 
+class DepartmentForm(ConflictCheckForm):
+    related = ("units",)
+
+
+class UnitYearForm(ConflictCheckForm):
+    related = ("duties", "sections", "staffing")
+
+
 @admin.register(Department)
 class DepartmentAdmin(DepartmentScopedAdmin):
+    form = DepartmentForm
     department_path = ""
     list_display = ["name", "short_name", "region", "code", "unit_count"]
     filter_horizontal = ["members"]
@@ -111,6 +136,7 @@ class DepartmentAdmin(DepartmentScopedAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(DepartmentScopedAdmin):
+    form = ConflictCheckForm
     list_display = [
         "name",
         "department",
@@ -146,6 +172,7 @@ class StaffingQuotaInline(admin.TabularInline):
 
 @admin.register(UnitYear)
 class UnitYearAdmin(DepartmentScopedAdmin):
+    form = UnitYearForm
     department_path = "unit__department"
     list_display = ["unit", "year", "department", "duty_count", "section_count"]
     # RelatedOnly: the filter offers only departments the user can see rows of.

@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         # Logins are only observable through Django's auth signals.
+        from axes.signals import user_locked_out
         from django.contrib.auth import signals
 
         from budgets import workflow
@@ -20,3 +21,4 @@ class PortalConfig(AppConfig):
         signals.user_logged_in.connect(audit.on_login, dispatch_uid="audit-login")
         signals.user_logged_out.connect(audit.on_logout, dispatch_uid="audit-logout")
         signals.user_login_failed.connect(audit.on_login_failed, dispatch_uid="audit-login-failed")
+        user_locked_out.connect(audit.on_locked_out, dispatch_uid="audit-locked-out")

@@ -7,11 +7,9 @@ LOGGING) stores each record as a portal.models.AuditEvent. Logins come from auth
 
 import logging
 
+from .client_address import client_ip
+
 logger = logging.getLogger("audit")
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 def record(kind, *, request=None, user=None, username="", detail=""):
@@ -55,4 +53,14 @@ def on_logout(sender, request, user, **kwargs):
 def on_login_failed(sender, credentials, request=None, **kwargs):
     record(
         "login_failed", request=request, username=credentials.get("username", ""), detail="登录失败"
+    )
+
+
+def on_locked_out(sender, request, username, ip_address, **kwargs):
+    """django-axes locked a user name or an address out after too many failed logins."""
+    record(
+        "lockout",
+        request=request,
+        username=username or "",
+        detail=f"登录失败次数过多，已锁定（用户名“{username or '—'}”，地址 {ip_address or '—'}）",
     )

@@ -1,6 +1,7 @@
 """Site-wide records: the audit log of events that are not changes to a record (those are
 in each model's history): logins, failed logins, imports, exports, workflow steps."""
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -11,6 +12,7 @@ class AuditEvent(models.Model):
     class Kind(models.TextChoices):
         LOGIN = "login", _("登录成功")
         LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("登录锁定")
         LOGOUT = "logout", _("退出登录")
         IMPORT = "import", _("导入")
         EXPORT = "export", _("导出")
@@ -39,3 +41,13 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+
+class LoginLock(AccessAttempt):
+    """django-axes' count of failed logins per user name and address, under a Chinese name
+    in the back office; deleting a row unlocks that user name or address."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败与锁定")

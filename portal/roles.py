@@ -81,6 +81,9 @@ ROLES = {
         ("organizations", "manage_all_departments"),
         ("budgets", "view_statuschange"),
         ("portal", "view_auditevent"),
+        # Locked-out logins (django-axes): deleting a record unlocks it.
+        ("portal", "view_loginlock"),
+        ("portal", "delete_loginlock"),
     ],
 }
 

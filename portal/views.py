@@ -1,8 +1,12 @@
 """Public pages: plain function views that render the structures of `portal.pages`."""
 
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
 from organizations.access import reaches
 
@@ -39,3 +43,18 @@ def preview(request, pk):
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once a user name or address is locked: the login page again, with
+    a message the person can act on (HTTP 429)."""
+    minutes = settings.AXES_COOLOFF_TIME
+    context = {
+        **admin.site.each_context(request),
+        "title": "登录已暂时锁定",
+        "form": AdminAuthenticationForm(request),
+        "app_path": reverse("admin:login"),
+        "next": reverse("admin:index"),
+        "cooloff_minutes": int(minutes.total_seconds() // 60) if minutes else None,
+    }
+    return render(request, "admin/locked_out.html", context, status=429)

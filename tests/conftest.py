@@ -100,6 +100,12 @@ def reviewer(roles, django_user_model):
 
 
 @pytest.fixture
+def site_admin(roles, reference, django_user_model):
+    """A platform administrator (平台管理员) of the reference's region."""
+    return make_user(django_user_model, "平台管理员", roles.SITE_ADMIN)
+
+
+@pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("root", "", "pw-root-1")
 

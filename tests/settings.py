@@ -24,3 +24,9 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic in tes
 from tests import numberformat  # noqa: E402
 
 numberformat.install()
+
+# Login throttling: a small limit keeps the lockout tests short. Axes keeps its counters in
+# the database (its default handler), so each test starts from none (rolled back or flushed).
+AXES_FAILURE_LIMIT = 3
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False

@@ -25,7 +25,6 @@ from organizations.models import (
 from portal.models import AuditEvent
 from tests import factories
 from tests.adminforms import form_values
-from tests.conftest import make_user
 from tests.pagetext import visible_text
 
 CSV, XLSX = "0", "1"  # the import formats offered: SafeCSV, SafeXLSX
@@ -72,11 +71,6 @@ def confirm(client, prefix, preview):
     data = form_values(preview.content.decode(), action=url)
     assert data, "the preview offers a confirm form"
     return client.post(url, data, follow=True)
-
-
-@pytest.fixture
-def site_admin(roles, reference, django_user_model):
-    return make_user(django_user_model, "平台管理员", roles.SITE_ADMIN)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.access import scope
 from organizations.admin import DepartmentScopedAdmin, DepartmentScopedMixin, ScopedChoices
+from organizations.forms import ConflictCheckForm
 from organizations.models import Department, UnitYear
 
 from .. import annual, deadlines, workflow
@@ -227,35 +228,17 @@ class DisclosureCheckInline(PartInline):
     fields = ["kind", "conclusion", "checked_by", "checked_on"]
 
 
-class DisclosureForm(forms.ModelForm):
+class DisclosureForm(ConflictCheckForm):
     """The disclosure screen's form: it notices when someone else saved the same draft
-    since this form was opened, instead of silently overwriting their work. (No Meta: the
-    admin builds the model form from its fieldsets.)"""
+    since this form was opened (its lines included: every save of the screen or of a
+    spreadsheet import counts one `edit_version`). No Meta: the admin builds the model form
+    from its fieldsets."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = self.instance.edit_version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            # Locks the row until this save commits (the admin view is one transaction),
-            # so two racing saves are compared one after the other.
-            stored = Disclosure.objects.select_for_update().get(pk=self.instance.pk)
-            if cleaned.get("seen_version") != stored.edit_version:
-                last = stored.history.select_related("history_user").first()
-                who = (
-                    f"{last.history_user}于{timezone.localtime(last.history_date):%Y-%m-%d %H:%M}"
-                    if last and last.history_user
-                    else "他人"
-                )
-                raise ValidationError(
-                    f"此文件在您打开之后已被{who}修改并保存，您的修改未保存，以免覆盖对方的内容。"
-                    "请记下您的修改，重新打开本页后再填写。"
-                )
-        return cleaned
+    def stored_version(self):
+        stored = Disclosure.objects.filter(pk=self.instance.pk).values_list(
+            "edit_version", flat=True
+        )
+        return str(stored.first())  # "None" once deleted
 
 
 @admin.register(Disclosure)

@@ -4,7 +4,7 @@ from django.db import migrations
 def install_roles(apps, schema_editor):
     from portal import roles
 
-    roles.install_in_migration(apps)
+    roles.install_in_migration(apps, skip_missing=True)  # LoginLock comes in 0005
 
 
 class Migration(migrations.Migration):
