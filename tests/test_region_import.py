@@ -303,7 +303,7 @@ def test_a_region_file_over_the_size_or_row_limit_is_refused(editor_client, sett
     settings.IMPORT_MAX_BYTES = 100
     response = upload(editor_client, "organizations_unit", file)
     assert "超过上限100B" not in visible_text(response.content.decode())
-    assert "超过上限1KB，未导入。" in visible_text(response.content.decode())
+    assert "超过上限100字节，未导入。" in visible_text(response.content.decode())
     assert not Unit.objects.filter(name="第二个单位").exists()
 
 

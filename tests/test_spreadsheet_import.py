@@ -549,7 +549,7 @@ BAD_FILES = [
     ),
     pytest.param(
         lambda xlsx: zip_of({"word/document.xml": b"<w/>"}),
-        "文件是压缩包，但不是 Excel 工作簿（.xlsx）",
+        "这是 Word 文档，不是 Excel 工作簿（.xlsx）",
         id="docx",
     ),
     pytest.param(
