@@ -48,12 +48,27 @@ def decode_csv(data):
     )
 
 
-def _dataset(rows):
+def _refuse_facts(facts, header_row):
+    """A merged range or a formula without a saved result below the header would read as
+    blank: refuse the file, naming the first such cell."""
+    from openpyxl.utils import get_column_letter
+
+    for min_row, min_col, max_row, _max_col in facts.merged:
+        if max_row > header_row:
+            where = f"第{min_row}行{get_column_letter(min_col)}列"
+            raise cells.ImportRefused(f"{where}{cells.MERGED}未导入任何内容。")
+    for row, column in sorted(facts.uncomputed):
+        if row > header_row:
+            where = f"第{row}行{get_column_letter(column)}列："
+            raise cells.ImportRefused(f"{where}{cells.UNCOMPUTED}未导入任何内容。")
+
+
+def _dataset(rows, facts=None):
     """A tablib Dataset from (number, values) rows: the first non-blank row is the header,
     blank rows are skipped, the data rows are counted against IMPORT_MAX_ROWS."""
     limit = cells.limits().max_rows
     dataset, header = tablib.Dataset(), None
-    for _number, values in rows:
+    for number, values in rows:
         values = list(values)
         if all(cells.is_blank(v) for v in values):
             continue
@@ -62,6 +77,8 @@ def _dataset(rows):
             while header and not header[-1]:
                 header.pop()
             dataset.headers = header
+            if facts is not None:
+                _refuse_facts(facts, number)
             continue
         if len(dataset) >= limit:
             raise cells.ImportRefused(f"文件的数据行超过上限{limit}行，未导入。")
@@ -80,7 +97,8 @@ class SafeXLSX(base_formats.XLSX):
         cells.check_size(len(in_stream))
         book = cells.open_workbook(io.BytesIO(in_stream))
         try:
-            return _dataset(cells.sheet_rows(book.worksheets[0]))
+            sheet = book.worksheets[0]
+            return _dataset(cells.sheet_rows(sheet), cells.sheet_facts(sheet))
         finally:
             book.close()
 

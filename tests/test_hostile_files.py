@@ -5,7 +5,9 @@ is generated here."""
 
 import io
 import zipfile
+from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from budgets import spreadsheets
@@ -15,7 +17,17 @@ from tests.pagetext import visible_text
 from tests.test_region_import import UNITS, csv_file, export, xlsx_file
 from tests.test_region_import import snapshot as setup_snapshot
 from tests.test_region_import import upload as upload_setup
-from tests.test_spreadsheet_import import exported, snapshot, upload, zip_of
+from tests.test_spreadsheet_import import (
+    EXPENDITURE,
+    INCOME,
+    edited,
+    exported,
+    preview,
+    row_of,
+    snapshot,
+    upload,
+    zip_of,
+)
 
 SHARED = "xl/sharedStrings.xml"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -210,3 +222,83 @@ def test_an_undecodable_csv_is_refused_with_the_encodings_it_may_have(editor_cli
         response.content.decode()
     )
     assert not Unit.objects.filter(name="重庆市渝中区测试中心").exists()
+
+
+# ---------------------------------------------------------------- item 3: values never read wrongly
+
+
+def test_an_amount_with_a_misplaced_comma_is_an_error_and_thousands_separators_are_read():
+    assert workbook.amount("1,234.50") == Decimal("1234.50")
+    assert workbook.amount("12，345，678") == Decimal("12345678")
+    for slip in ("1,5", "1,23", "12,3456", "1,234,5", ",123"):
+        with pytest.raises(workbook.CellError, match="千位分隔符"):
+            workbook.amount(slip)
+
+
+def test_a_text_amount_of_1_comma_5_is_reported_at_its_sheet_row_and_column(
+    client, reference, draft, editor
+):
+    def change(book):
+        sheet = book[INCOME]
+        sheet.cell(row_of(sheet, "事业收入"), 2).value = "1,5"
+
+    content = edited(exported(client, reference), change)
+    issues = [str(i) for i in preview(draft, content, editor).issues]
+    assert any(
+        i.startswith(f"{INCOME} 第") and "B列（2025年预算数）：“1,5”不是有效数字" in i
+        for i in issues
+    ), issues
+
+
+def test_merged_basic_and_project_cells_are_an_error_not_a_zero(client, reference, draft, editor):
+    def change(book):
+        sheet = book[EXPENDITURE]
+        total = row_of(sheet, "合计")
+        sheet.merge_cells(start_row=total, start_column=4, end_row=total, end_column=5)
+
+    content = edited(exported(client, reference), change)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    total = row_of(book[EXPENDITURE], "合计")
+    issues = [str(i) for i in preview(draft, content, editor).issues]
+    assert f"{EXPENDITURE} 第{total}行，D列至E列：是合并单元格" in " ".join(issues), issues
+
+
+def test_a_merged_note_row_below_a_table_is_fine(client, reference, draft, editor):
+    result = preview(draft, exported(client, reference), editor)  # exports merge their notes
+    assert result.issues == []
+
+
+def test_a_formula_without_a_saved_result_is_an_error_not_a_blank(client, reference, draft, editor):
+    def change(book):
+        sheet = book[INCOME]
+        sheet.cell(row_of(sheet, "事业收入"), 2).value = "=1+2"  # openpyxl saves no result
+
+    content = edited(exported(client, reference), change)
+    result = preview(draft, content, editor)
+    messages = [str(i) for i in result.issues]
+    assert any("B列（2025年预算数）：此格是公式，但文件中没有保存计算结果" in m for m in messages)
+    assert not result.changes  # never offered as a blanked amount
+
+
+def test_a_set_up_workbook_with_merged_or_uncomputed_cells_is_refused_where_they_are(
+    editor_client,
+):
+    def workbook_with(change):
+        book = openpyxl.Workbook()
+        for row in [*UNITS, [UNITS[1][0], "第二个单位", "所属", "", "", "", "6"]]:
+            book.active.append(row)
+        change(book.active)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue(), "单位.xlsx"
+
+    before = setup_snapshot()
+    merged = workbook_with(lambda sheet: sheet.merge_cells("C2:C3"))
+    response = upload_setup(editor_client, "organizations_unit", merged, "1")
+    assert "第2行C列是合并单元格" in visible_text(response.content.decode())
+    formula = workbook_with(lambda sheet: sheet.__setitem__("G3", "=2+3"))
+    response = upload_setup(editor_client, "organizations_unit", formula, "1")
+    assert "第3行G列：此格是公式，但文件中没有保存计算结果" in visible_text(
+        response.content.decode()
+    )
+    assert setup_snapshot() == before

@@ -11,6 +11,7 @@ sheet can claim 16,384 columns × 1,048,576 rows). Rows are streamed, never copi
 the memory a file takes is bounded by these limits, not by its size.
 """
 
+import contextlib
 import math
 import re
 import zipfile
@@ -208,13 +209,9 @@ def _stream_part(archive, member, report):
             if report.shared_strings > cap:
                 raise _PartTooLarge
 
-    def refuse_dtd(*_args):
-        raise ImportRefused(UNSAFE_XML)
-
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler = start
-    parser.StartDoctypeDeclHandler = refuse_dtd
-    parser.EntityDeclHandler = refuse_dtd
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse_dtd
     inflated = 0
     try:
         with archive.open(member) as part:
@@ -268,6 +265,98 @@ def _caused_by(error, kind):
 UNSAFE_XML = "文件含有不允许的 XML 内容（实体声明或 DTD），可能是恶意文件，已拒绝。"
 
 
+MERGED = "是合并单元格：合并后只有左上角一格有值，其余各格会被读作空白。请取消合并，在每一格填写各自的内容。"
+UNCOMPUTED = (
+    "此格是公式，但文件中没有保存计算结果（文件可能由程序生成，未在 Excel 或 WPS 中打开保存过）。"
+    "请在 Excel 或 WPS 中打开、保存后再上传，或直接填写数字。"
+)
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}([,，]\d{3})+(\.\d+)?$")
+MAX_NOTED = 1000  # merged ranges and formula cells without a value kept per sheet
+
+
+@dataclass
+class SheetFacts:
+    """What openpyxl's read-only rows do not tell: the merged ranges of a sheet (only
+    their top-left cell holds the value; the others read as blank) and the cells holding
+    a formula whose result the file never saved (they read as blank too)."""
+
+    merged: list = field(default_factory=list)  # (min_row, min_col, max_row, max_col)
+    uncomputed: set = field(default_factory=set)  # (row, column), 1-based
+    uncomputed_count: int = 0
+
+
+def _coordinate(reference):
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, row = coordinate_from_string(reference)
+    return row, column_index_from_string(letters)
+
+
+def sheet_facts(sheet):
+    """`SheetFacts` of a read-only sheet, from one streamed pass over its XML (bounded: the
+    sheet's rows are capped by `sheet_rows`, and at most MAX_NOTED facts are kept)."""
+    facts, cell, rows = SheetFacts(), {}, {"last": 0}
+    cap = limits().max_rows + BLANK_ROW_ALLOWANCE
+
+    def start(name, attrs):
+        local = name.rpartition(" ")[2]
+        if local == "row":
+            number = attrs.get("r")
+            rows["last"] = int(number) if number and number.isdigit() else rows["last"] + 1
+            if rows["last"] > cap:
+                raise ImportRefused(_too_many_rows(sheet, cap))
+        elif local == "c":
+            cell.clear()
+            cell["ref"] = attrs.get("r")
+        elif local == "f":
+            cell["formula"] = True
+        elif local == "v":
+            cell["in_value"] = True
+        elif local == "mergeCell" and len(facts.merged) < MAX_NOTED:
+            first, _, last = attrs.get("ref", "").partition(":")
+            try:
+                (r1, c1), (r2, c2) = _coordinate(first), _coordinate(last or first)
+            except ValueError:
+                return
+            facts.merged.append((r1, c1, r2, c2))
+
+    def data(text_):
+        if cell.get("in_value") and text_.strip():
+            cell["value"] = True
+
+    def end(name):
+        local = name.rpartition(" ")[2]
+        if local == "v":
+            cell["in_value"] = False
+        elif local == "c" and cell.get("formula") and not cell.get("value") and cell.get("ref"):
+            facts.uncomputed_count += 1
+            if len(facts.uncomputed) < MAX_NOTED:
+                with contextlib.suppress(ValueError):
+                    facts.uncomputed.add(_coordinate(cell["ref"]))
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = data
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = _refuse_dtd
+    # openpyxl's own way to a read-only sheet's part (ReadOnlyWorksheet._get_source).
+    try:
+        with sheet.parent._archive.open(sheet._worksheet_path) as part:
+            while chunk := part.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except (expat.ExpatError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ImportRefused(f"工作表“{sheet.title}”已损坏，无法读取。") from None
+    return facts
+
+
+def _too_many_rows(sheet, cap):
+    return f"工作表“{sheet.title}”超过{cap}行（含空行）。如果表中有大量空行，请删除后再上传。"
+
+
+def _refuse_dtd(*_args):
+    raise ImportRefused(UNSAFE_XML)
+
+
 def sheet_rows(sheet):
     """(row number, values) of a read-only sheet, up to MAX_COLUMNS values per row. The
     sheet's declared size is ignored (it may lie); rows far past the limit refuse the file."""
@@ -280,9 +369,7 @@ def sheet_rows(sheet):
     try:
         for number, values in enumerate(rows, start=1):
             if number > cap:
-                raise ImportRefused(
-                    f"工作表“{sheet.title}”超过{cap}行（含空行）。如果表中有大量空行，请删除后再上传。"
-                )
+                raise ImportRefused(_too_many_rows(sheet, cap))
             yield number, values
     except ImportRefused:
         raise
@@ -334,7 +421,15 @@ def _number(value):
         number = value
     else:
         raw = text(value)
-        cleaned = re.sub(r"[,，\s]", "", raw)
+        cleaned = re.sub(r"\s", "", raw)
+        if "," in cleaned or "，" in cleaned:
+            # "1,5" is a decimal comma or a slip, never fifteen: only 1,234,567.89 is read.
+            if not THOUSANDS.match(cleaned):
+                raise CellError(
+                    f"“{raw}”不是有效数字：千位分隔符（逗号）只能每三位一个，如 1,234.56；"
+                    "小数点请用“.”。"
+                )
+            cleaned = re.sub(r"[,，]", "", cleaned)
         try:
             number = Decimal(cleaned)
         except InvalidOperation:
