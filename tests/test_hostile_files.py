@@ -9,10 +9,14 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.urls import reverse
 
 from budgets import spreadsheets
+from budgets.models import VehicleLine
 from budgets.spreadsheets import workbook
 from organizations.models import Unit
+from tests.adminforms import form_values
 from tests.pagetext import visible_text
 from tests.test_region_import import UNITS, csv_file, export, xlsx_file
 from tests.test_region_import import snapshot as setup_snapshot
@@ -302,3 +306,31 @@ def test_a_set_up_workbook_with_merged_or_uncomputed_cells_is_refused_where_they
         response.content.decode()
     )
     assert setup_snapshot() == before
+
+
+def test_a_database_error_during_confirm_says_nothing_was_imported_instead_of_a_500(
+    editor_client, draft
+):
+    """A real database error, not a constraint: the history table the import writes to is
+    gone (renamed inside the test's transaction, which puts it back afterwards)."""
+
+    def fill(book):
+        sheet = book["车辆情况表"]
+        sheet.cell(row_of(sheet, "一般公务用车"), 2).value = 7
+
+    response = upload(editor_client, draft, edited(spreadsheets.template_workbook(draft), fill))
+    confirm = reverse("admin:budgets_disclosure_spreadsheet_confirm", args=[draft.pk])
+    data = form_values(response.content.decode(), action=confirm)
+    table = VehicleLine.history.model._meta.db_table
+    before = snapshot()
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} RENAME TO {table}_away")
+    try:
+        response = editor_client.post(confirm, data)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table}_away RENAME TO {table}")
+    assert response.status_code == 302
+    page = editor_client.get(response["Location"])
+    assert "保存时数据库出错，未导入任何内容（已全部撤销）" in visible_text(page.content.decode())
+    assert snapshot() == before

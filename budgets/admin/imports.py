@@ -16,6 +16,7 @@ from import_export.forms import ImportForm
 
 from .. import staging
 from ..resources import SafeCSV, SafeXLSX, cells, decode_csv
+from ..spreadsheets.changes import DATABASE_FAILED
 
 audit_log = logging.getLogger("audit")  # stored by the portal's handler (portal/audit.py)
 
@@ -46,10 +47,6 @@ class PendingUpload:
 
 EXPIRED = (
     "预览已失效（超过一小时、已经导入过，或不是您本人的预览），未导入任何内容。请重新上传文件。"
-)
-DATABASE_FAILED = (
-    "保存时数据库出错，未导入任何内容（已全部撤销）。请稍后重新上传文件再试；"
-    "如果再次出现，请联系平台管理员。"
 )
 
 

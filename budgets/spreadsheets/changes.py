@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from budgets import staging
 from budgets.models import (
@@ -35,6 +35,10 @@ from .tables import GENERAL, SHEETS, Refs
 from .workbook import ImportRefused, check_size, exact_text, open_workbook
 
 STAGED_KIND = "disclosure-workbook"
+DATABASE_FAILED = (
+    "保存时数据库出错，未导入任何内容（已全部撤销）。请稍后重新上传文件再试；"
+    "如果再次出现，请联系平台管理员。"
+)
 
 
 def _code(item, year):
@@ -406,6 +410,9 @@ def apply_import(*, disclosure, plan, expected_fingerprint, user):
         ) from None
     except PublishedDisclosureError:
         raise ImportRefused("该公开文件已公开，不能导入；如需更正，请发起更正。") from None
+    except DatabaseError:
+        # Rolled back whole like a refused constraint; the person still needs a message, not a 500.
+        raise ImportRefused(DATABASE_FAILED) from None
     fresh = Disclosure.objects.for_page().get(pk=disclosure.pk)
     applied.problems = check_disclosure(fresh)
     return applied
