@@ -37,12 +37,6 @@ SHARED = "xl/sharedStrings.xml"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def members_of(content):
     source = zipfile.ZipFile(io.BytesIO(content))
     return {name: source.read(name) for name in source.namelist()}

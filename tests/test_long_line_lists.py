@@ -43,12 +43,6 @@ def long_draft(draft):
     return draft
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def change_url(disclosure):
     return reverse("admin:budgets_disclosure_change", args=[disclosure.pk])
 

@@ -80,12 +80,6 @@ def site_admin(roles, reference, django_user_model):
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def other_department(reference_data):
     department = factories.department("乙部门")
     factories.unit_with_year(department, 2025, name="乙部门本级", relation=Unit.Relation.OWN_OFFICE)

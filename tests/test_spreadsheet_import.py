@@ -130,12 +130,6 @@ def figures_of(disclosure):
     }
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def import_url(disclosure):
     return reverse("admin:budgets_disclosure_spreadsheet_import", args=[disclosure.pk])
 

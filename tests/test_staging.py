@@ -29,12 +29,6 @@ def temp_dir(tmp_path, monkeypatch, settings):
     return tmp_path
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def confirm_data(preview):
     url = reverse(f"admin:{PREFIX}_process_import")
     return url, form_values(preview.content.decode(), action=url)
