@@ -13,9 +13,11 @@ import re
 from datetime import date, datetime
 
 import tablib
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils.functional import cached_property
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
+from import_export.results import Error
 
 from organizations.access import scope
 from organizations.models import UnitYear
@@ -27,12 +29,48 @@ from .spreadsheets import workbook as cells
 # ---------------------------------------------------------------- file formats
 
 
-def _dataset(rows):
+NO_ROWS = "文件中没有数据行（只有表头或是空文件），未导入任何内容。请在表头下方逐行填写后再上传。"
+ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030（GBK）"))
+
+
+def decode_csv(data):
+    """(text, encoding name) of a CSV file: UTF-8 with or without a byte-order mark, or
+    GB18030 (a superset of GBK, what Chinese Excel and WPS save as "CSV"). UTF-8 is tried
+    first: a GBK file is almost never valid UTF-8, the reverse is often true."""
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff"), "UTF-8"
+    for codec, name in ENCODINGS:
+        try:
+            return data.decode(codec), name
+        except UnicodeDecodeError:
+            continue
+    raise cells.ImportRefused(
+        "无法识别 CSV 文件的编码（支持 UTF-8 和 GB18030/GBK）。请在 Excel 或 WPS 中另存为"
+        "“CSV UTF-8（逗号分隔）”或“Excel 工作簿（.xlsx）”后再上传。"
+    )
+
+
+def _refuse_facts(facts, header_row):
+    """A merged range or a formula without a saved result below the header would read as
+    blank: refuse the file, naming the first such cell."""
+    from openpyxl.utils import get_column_letter
+
+    for min_row, min_col, max_row, _max_col in facts.merged:
+        if max_row > header_row:
+            where = f"第{min_row}行{get_column_letter(min_col)}列"
+            raise cells.ImportRefused(f"{where}{cells.MERGED}未导入任何内容。")
+    for row, column in sorted(facts.uncomputed):
+        if row > header_row:
+            where = f"第{row}行{get_column_letter(column)}列："
+            raise cells.ImportRefused(f"{where}{cells.UNCOMPUTED}未导入任何内容。")
+
+
+def _dataset(rows, facts=None):
     """A tablib Dataset from (number, values) rows: the first non-blank row is the header,
     blank rows are skipped, the data rows are counted against IMPORT_MAX_ROWS."""
     limit = cells.limits().max_rows
     dataset, header = tablib.Dataset(), None
-    for _number, values in rows:
+    for number, values in rows:
         values = list(values)
         if all(cells.is_blank(v) for v in values):
             continue
@@ -41,10 +79,14 @@ def _dataset(rows):
             while header and not header[-1]:
                 header.pop()
             dataset.headers = header
+            if facts is not None:
+                _refuse_facts(facts, number)
             continue
         if len(dataset) >= limit:
             raise cells.ImportRefused(f"文件的数据行超过上限{limit}行，未导入。")
         dataset.append((values + [None] * len(header))[: len(header)])
+    if not len(dataset):
+        raise cells.ImportRefused(NO_ROWS)
     return dataset
 
 
@@ -57,18 +99,23 @@ class SafeXLSX(base_formats.XLSX):
         cells.check_size(len(in_stream))
         book = cells.open_workbook(io.BytesIO(in_stream))
         try:
-            return _dataset(cells.sheet_rows(book.worksheets[0]))
+            sheet = book.worksheets[0]
+            return _dataset(cells.sheet_rows(sheet), cells.sheet_facts(sheet))
         finally:
             book.close()
 
 
 class SafeCSV(base_formats.CSV):
-    """CSV within the upload limits (UTF-8, with or without a byte-order mark)."""
+    """CSV within the upload limits, in UTF-8 (with or without a byte-order mark) or
+    GB18030/GBK (`decode_csv`)."""
 
     def create_dataset(self, in_stream):
         size = len(in_stream.encode("utf-8")) if isinstance(in_stream, str) else len(in_stream)
         cells.check_size(size)
-        dataset = super().create_dataset(in_stream)
+        text, _encoding = decode_csv(in_stream)
+        dataset = tablib.import_set(text, format="csv")
+        if not len(dataset):
+            raise cells.ImportRefused(NO_ROWS)
         if len(dataset) > cells.limits().max_rows:
             raise cells.ImportRefused(f"文件的数据行超过上限{cells.limits().max_rows}行，未导入。")
         return dataset
@@ -146,6 +193,15 @@ class NameWidget(widgets.ForeignKeyWidget):
 # ---------------------------------------------------------------- the base resource
 
 
+class PlainError(Error):
+    """A whole-file error shown by its message only: import-export's page would print the
+    traceback (server paths included) under every such error."""
+
+    @cached_property
+    def traceback(self):
+        return ""
+
+
 class ProjectResource(resources.ModelResource):
     """The project's base Resource: department scope, natural keys, duplicate rows refused,
     text cells sanitised on export. Subclasses list their fields explicitly."""
@@ -169,10 +225,43 @@ class ProjectResource(resources.ModelResource):
             return queryset
         return self.scoped(queryset, self.department_path)
 
+    def get_error_result_class(self):
+        return PlainError
+
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user", self.user)
         self.seen = {}
+        missing = [c for c in self.natural_columns() if c not in (dataset.headers or ())]
+        if missing:
+            # import-export would say it in English, with a traceback.
+            expected = "、".join(f.column_name for f in self.get_import_fields())
+            raise cells.ImportRefused(
+                f"文件缺少列“{'”“'.join(missing)}”，未导入任何内容。第一行应为表头，列为：{expected}。"
+                "可以先“导出”一份作为模板。"
+            )
         super().before_import(dataset, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """As import-export's, with each error under the column's Chinese header (or the
+        model field's name) rather than the attribute (`relation`, `order`, `count`)."""
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise
+            raise ValidationError(
+                {self.column_of(key): value for key, value in error.error_dict.items()}
+            ) from None
+
+    def column_of(self, attribute):
+        """The column header (or the model field's verbose name) of an attribute."""
+        for field in self.get_import_fields():
+            if field.attribute == attribute:
+                return field.column_name
+        try:
+            return str(self._meta.model._meta.get_field(attribute).verbose_name)
+        except FieldDoesNotExist:
+            return attribute
 
     def natural_columns(self):
         """The columns that name one record (its natural key)."""

@@ -95,6 +95,13 @@ def editor(roles, reference, django_user_model):
 
 
 @pytest.fixture
+def editor_client(client, editor):
+    """The test client, logged in as the reference department's contact person."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
 def reviewer(roles, django_user_model):
     return make_user(django_user_model, "reviewer", roles.REVIEWER)
 

@@ -39,12 +39,6 @@ def department_b(reference_data, roles, django_user_model):
     }
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def objects_of_b(b):
     return {
         "organizations_department": b["department"],

@@ -74,12 +74,6 @@ def confirm(client, prefix, preview):
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def other_department(reference_data):
     department = factories.department("乙部门")
     factories.unit_with_year(department, 2025, name="乙部门本级", relation=Unit.Relation.OWN_OFFICE)
@@ -297,7 +291,7 @@ def test_a_region_file_over_the_size_or_row_limit_is_refused(editor_client, sett
     settings.IMPORT_MAX_BYTES = 100
     response = upload(editor_client, "organizations_unit", file)
     assert "超过上限100B" not in visible_text(response.content.decode())
-    assert "超过上限1KB，未导入。" in visible_text(response.content.decode())
+    assert "超过上限100字节，未导入。" in visible_text(response.content.decode())
     assert not Unit.objects.filter(name="第二个单位").exists()
 
 

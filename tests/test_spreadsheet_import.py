@@ -130,12 +130,6 @@ def figures_of(disclosure):
     }
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def import_url(disclosure):
     return reverse("admin:budgets_disclosure_spreadsheet_import", args=[disclosure.pk])
 
@@ -549,7 +543,7 @@ BAD_FILES = [
     ),
     pytest.param(
         lambda xlsx: zip_of({"word/document.xml": b"<w/>"}),
-        "文件是压缩包，但不是 Excel 工作簿（.xlsx）",
+        "这是 Word 文档，不是 Excel 工作簿（.xlsx）",
         id="docx",
     ),
     pytest.param(

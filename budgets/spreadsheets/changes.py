@@ -2,22 +2,20 @@
 applying it: one service per step (STYLE.md §7), the admin only calls them.
 
 - `preview_import` reads and checks a file and lists every change; it writes nothing.
-- `keep_preview` / `kept_preview` hold the checked plan (never the file) in the cache under
-  an HMAC token, with a fingerprint of the draft as it was previewed.
+- `keep_preview` / `kept_preview` hold the checked plan (never the file) in `budgets.staging`
+  under a random token tied to the user, with a fingerprint of the draft as it was previewed.
 - `apply_import` applies it in one transaction through the model layer (every row saved or
   deleted on its own, so history is written), after checking the draft is still exactly as
   previewed; otherwise it refuses and nothing is written.
 """
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.utils.crypto import salted_hmac
+from django.db import DatabaseError, IntegrityError, transaction
 
+from budgets import staging
 from budgets.models import (
     BasicExpenditureLine,
     Disclosure,
@@ -36,9 +34,11 @@ from .readers import read_plan
 from .tables import GENERAL, SHEETS, Refs
 from .workbook import ImportRefused, check_size, exact_text, open_workbook
 
-PREVIEW_SECONDS = 60 * 60
-CACHE_PREFIX = "budgets:spreadsheet-import:"
-TOKEN = re.compile(r"^[0-9a-f]{64}$")
+STAGED_KIND = "disclosure-workbook"
+DATABASE_FAILED = (
+    "保存时数据库出错，未导入任何内容（已全部撤销）。请稍后重新上传文件再试；"
+    "如果再次出现，请联系平台管理员。"
+)
 
 
 def _code(item, year):
@@ -355,35 +355,29 @@ def preview_import(*, disclosure, upload, user, file_name=""):
 
 
 def keep_preview(preview, *, user):
-    """Keep a checked plan until confirmed (at most an hour); returns its token. Only the
-    plan is kept, never the file, and only for the user who uploaded it."""
+    """Keep a checked plan until confirmed (at most an hour, `budgets.staging`); returns
+    its token. Only the plan is kept, never the file, and only for the user who uploaded it."""
     if not preview.ok:
         raise ValueError("a plan with problems is never kept")
-    message = f"{user.pk}:{preview.disclosure_id}:{preview.digest}:{preview.fingerprint}"
-    token = salted_hmac("budgets.spreadsheets.preview", message, algorithm="sha256").hexdigest()
     kept = {
-        "user": user.pk,
         "disclosure": preview.disclosure_id,
         "plan": preview.plan,
         "fingerprint": preview.fingerprint,
         "file_name": preview.file_name,
     }
-    cache.set(CACHE_PREFIX + token, kept, PREVIEW_SECONDS)
-    return token
+    return staging.stage(kept, kind=STAGED_KIND, user=user)
 
 
 def kept_preview(token, *, user, disclosure):
     """The kept preview of this token for this user and draft, or None."""
-    if not isinstance(token, str) or not TOKEN.match(token):
-        return None
-    kept = cache.get(CACHE_PREFIX + token)
-    if not kept or kept["user"] != user.pk or kept["disclosure"] != disclosure.pk:
+    kept = staging.staged(token, kind=STAGED_KIND, user=user)
+    if not kept or kept["disclosure"] != disclosure.pk:
         return None
     return kept
 
 
 def forget_preview(token):
-    cache.delete(CACHE_PREFIX + token)
+    staging.unstage(token)
 
 
 # ---------------------------------------------------------------- applying it
@@ -416,6 +410,9 @@ def apply_import(*, disclosure, plan, expected_fingerprint, user):
         ) from None
     except PublishedDisclosureError:
         raise ImportRefused("该公开文件已公开，不能导入；如需更正，请发起更正。") from None
+    except DatabaseError:
+        # Rolled back whole like a refused constraint; the person still needs a message, not a 500.
+        raise ImportRefused(DATABASE_FAILED) from None
     fresh = Disclosure.objects.for_page().get(pk=disclosure.pk)
     applied.problems = check_disclosure(fresh)
     return applied

@@ -186,6 +186,7 @@ class Table:
     columns: dict  # column key → "C列（标题）"
     rows: list
     total: Row | None
+    notes: set = field(default_factory=set)  # row numbers of note rows
 
 
 def names_of(mapping):
@@ -251,6 +252,7 @@ class Reader:
         """The header, unit, lines and 合计 row of a sheet, or None after recording why not."""
         title = SHEETS[key]
         spec = columns(key, self.year)
+        facts = cells.sheet_facts(sheet)
         rows = sheet_rows(sheet)
         above, header = [], None
         for number, values in rows:
@@ -286,10 +288,12 @@ class Reader:
                 "未注明金额单位：请在表头上方保留“单位：万元”（或“单位：元”）。",
             )
             return None
-        positions = self.header(title, key, spec, header[1], unit if money else None)
-        if positions is None:
+        layout = self.header(title, key, spec, header[1], unit if money else None)
+        if layout is None:
             return None
-        return self.body(title, key, unit or "万元", positions, rows)
+        table = self.body(title, key, unit or "万元", layout, rows)
+        self.check_facts(table, facts, header[0], layout[0])
+        return table
 
     def header(self, title, key, spec, values, unit):
         """{column key: index} from the header row; None after recording problems."""
@@ -358,12 +362,13 @@ class Reader:
         positions, letters = layout
         first = next(iter(positions))
         known = set(positions.values())
-        lines, total = [], None
+        lines, total, notes = [], None, set()
         for number, values in rows:
             if all(cells.is_blank(v) for v in values):
                 continue
             head = text(values[0]) if values else ""
             if head.startswith(NOTE_PREFIXES) and all(cells.is_blank(v) for v in values[1:]):
+                notes.add(number)
                 continue  # a note row (本表无数据：…, 说明：…)
             stray = [i for i, v in enumerate(values) if i not in known and not cells.is_blank(v)]
             if stray:
@@ -384,7 +389,31 @@ class Reader:
                 total = row
             else:
                 lines.append(row)
-        return Table(key, title, unit, letters, lines, total)
+        return Table(key, title, unit, letters, lines, total, notes)
+
+    def check_facts(self, table, facts, header_row, positions):
+        """Merged cells below the header, and formulas the file holds no result of, would
+        read as blank: each is an error at its place (a merged note row is fine)."""
+        for min_row, min_col, max_row, max_col in facts.merged:
+            if max_row <= header_row or (min_row == max_row and min_row in table.notes):
+                continue
+            last = f"至{get_column_letter(max_col)}列" if max_col > min_col else ""
+            rows = f"至第{max_row}行" if max_row > min_row else ""
+            self.problem(
+                table.title,
+                min_row,
+                f"{get_column_letter(min_col)}列{last}{rows}",
+                cells.MERGED,
+            )
+        columns = {index + 1: key for key, index in positions.items()}
+        for row, column in sorted(facts.uncomputed):
+            if row > header_row and column in columns:
+                self.problem(
+                    table.title,
+                    row,
+                    table.columns[columns[column]],
+                    cells.UNCOMPUTED,
+                )
 
     # -- lookups -----------------------------------------------------------------------------
 

@@ -80,9 +80,11 @@ class Sheets:
         sheet.freeze_panes = "A4"
         if total:
             rows = [*rows, ["合计"] + [None] * (width - 1)]
-        for values in rows:
+        # Rows are counted here: openpyxl's `max_row` scans every cell (10,001 lines: minutes).
+        for number, values in enumerate(rows, start=4):
             sheet.append([_cell(k, v) for k, v in zip(kinds, values, strict=True)])
-            for kind, cell in zip(kinds, sheet[sheet.max_row], strict=True):
+            for column, kind in enumerate(kinds, start=1):
+                cell = sheet.cell(number, column)
                 cell.border = _border
                 if kind == AMOUNT:
                     cell.number_format = AMOUNT_FORMAT

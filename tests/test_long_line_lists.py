@@ -1,0 +1,89 @@
+"""A draft with 10,001 lines (what a large import leaves) keeps its admin screens small:
+the change page (where the import's confirm lands) pages each line list, the consistency
+check lists its first problems, and the import preview cuts its lists — sizes measured in
+bytes of HTML, never in seconds."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from budgets import spreadsheets
+from budgets.models import ExpenditureLine, FunctionalItem, IncomeSource
+from tests.adminforms import form_values
+from tests.pagetext import visible_text
+from tests.test_spreadsheet_import import EXPENDITURE, edited, row_of, upload
+
+LINES = 10_001
+LINES_PER_PAGE = 200  # as documented in budgets/spreadsheets.md, “很长的表”
+MAX_PAGE_BYTES = 1_500_000  # the unpaged page was 35 MB
+
+
+@pytest.fixture
+def long_draft(draft):
+    """The draft with LINES 项-level expenditure lines, each of its own synthetic item."""
+    items = [
+        FunctionalItem(year=draft.year, code=f"2{n // 100:04d}{n % 100:02d}", name=f"合成项{n}")
+        for n in range(LINES)
+    ]
+    FunctionalItem.objects.bulk_create(items, batch_size=2000)
+    items = FunctionalItem.objects.filter(year=draft.year, name__startswith="合成项")
+    source = IncomeSource.objects.get(code="general_budget")
+    ExpenditureLine.objects.filter(disclosure=draft).delete()
+    ExpenditureLine.objects.bulk_create(
+        [
+            ExpenditureLine(
+                disclosure=draft, source=source, functional_item=item, basic=1, project=0
+            )
+            for item in items
+        ],
+        batch_size=2000,
+    )
+    return draft
+
+
+def change_url(disclosure):
+    return reverse("admin:budgets_disclosure_change", args=[disclosure.pk])
+
+
+def test_the_change_page_of_a_draft_with_ten_thousand_lines_stays_small(editor_client, long_draft):
+    response = editor_client.get(change_url(long_draft))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert len(response.content) < MAX_PAGE_BYTES, len(response.content)
+    text = visible_text(html)
+    assert f"共{LINES}行，分51页显示，本页为第1至{LINES_PER_PAGE}行" in text
+    prefix = re.search(r'id="(expenditure_lines|[\w-]*expenditureline[\w-]*)-group"', html)
+    assert prefix, "the expenditure inline is on the page"
+    assert html.count(f'name="{prefix.group(1)}-') < LINES_PER_PAGE * 12
+
+
+def test_a_later_page_shows_its_lines_and_saving_it_changes_only_those(editor_client, long_draft):
+    first = editor_client.get(change_url(long_draft)).content.decode()
+    prefix = re.search(r'<a href="\?([\w-]+)-page=51', first).group(1)
+    url = f"{change_url(long_draft)}?{prefix}-page=51"
+    page = editor_client.get(url)
+    assert f"本页为第{LINES}至{LINES}行" in visible_text(page.content.decode())
+    data = form_values(page.content.decode(), form_id="disclosure_form")
+    assert data[f"{prefix}-INITIAL_FORMS"] == "1"
+    data[f"{prefix}-0-basic"] = "2"
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, visible_text(response.content.decode())[:2000]
+    lines = ExpenditureLine.objects.filter(disclosure=long_draft)
+    assert lines.count() == LINES
+    assert lines.filter(basic=Decimal(2)).count() == 1
+
+
+def test_the_preview_of_a_ten_thousand_line_import_stays_small(editor_client, long_draft):
+    def raise_all(book):
+        sheet = book[EXPENDITURE]
+        first = row_of(sheet, "科目编码") + 1
+        for row in range(first, first + LINES):
+            sheet.cell(row, 4).value = 3  # 基本支出
+
+    content = edited(spreadsheets.template_workbook(long_draft), raise_all)
+    preview = upload(editor_client, long_draft, content)
+    assert preview.status_code == 200
+    assert len(preview.content) < MAX_PAGE_BYTES, len(preview.content)
+    assert f"修改{LINES}行" in visible_text(preview.content.decode())
