@@ -10,7 +10,13 @@ import pytest
 from django.urls import reverse
 
 from budgets import spreadsheets
-from budgets.models import ExpenditureLine, FunctionalItem, IncomeSource
+from budgets.models import (
+    ClassificationScheme,
+    ClassificationVersion,
+    ExpenditureLine,
+    FunctionalItem,
+    IncomeSource,
+)
 from tests.adminforms import form_values
 from tests.pagetext import visible_text
 from tests.test_spreadsheet_import import EXPENDITURE, edited, row_of, upload
@@ -23,8 +29,14 @@ MAX_PAGE_BYTES = 1_500_000  # the unpaged page was 35 MB
 @pytest.fixture
 def long_draft(draft):
     """The draft with LINES 项-level expenditure lines, each of its own synthetic item."""
+    version = ClassificationVersion.objects.annual(ClassificationScheme.FUNCTIONAL, draft.year)
     items = [
-        FunctionalItem(year=draft.year, code=f"2{n // 100:04d}{n % 100:02d}", name=f"合成项{n}")
+        FunctionalItem(
+            version=version,
+            year=draft.year,
+            code=f"2{n // 100:04d}{n % 100:02d}",
+            name=f"合成项{n}",
+        )
         for n in range(LINES)
     ]
     FunctionalItem.objects.bulk_create(items, batch_size=2000)
