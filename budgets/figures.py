@@ -117,7 +117,7 @@ class DisclosureFigures:
         return all(line.is_split for line in self.expenditure_lines)
 
     @staticmethod
-    def _expenditure_of(lines):
+    def expenditure_of(lines):
         """Total of some lines: over functional items when they carry them, else basic +
         project (a line without an item only restates the split of the classified ones)."""
         classified = [line for line in lines if line.functional_item_id]
@@ -127,7 +127,7 @@ class DisclosureFigures:
 
     @cached_property
     def expenditure_total(self):
-        return self._expenditure_of(self.expenditure_lines)
+        return self.expenditure_of(self.expenditure_lines)
 
     @cached_property
     def expenditure(self):
@@ -171,7 +171,7 @@ class DisclosureFigures:
 
     def expenditure_from(self, source_code):
         """Expenditure paid from one source (e.g. general_budget for 一般公共预算财政拨款)."""
-        return self._expenditure_of(
+        return self.expenditure_of(
             [line for line in self.expenditure_lines if line.source.code == source_code]
         )
 
@@ -201,10 +201,25 @@ class DisclosureFigures:
         return {item.code: item.name for item in items}
 
     @cached_property
+    def appropriation_sources(self):
+        """The appropriation sources (财政拨款: 一般公共预算, 政府性基金, 国有资本经营) that
+        any line names, in their reference order."""
+        sources = {
+            line.source
+            for line in self.income_lines + self.expenditure_lines
+            if line.source.is_appropriation
+        }
+        return sorted(sources, key=lambda s: (s.order, s.pk))
+
+    @cached_property
     def functional_rows(self):
         """The expenditure table as a tree of 类 → 款 → 项 rows, each a computed roll-up."""
+        return self.functional_tree(self.classified_lines)
+
+    def functional_tree(self, lines):
+        """Some classified lines as a tree of 类 → 款 → 项 rows, each a computed roll-up."""
         rows = {}
-        for line in self.classified_lines:
+        for line in lines:
             item = line.functional_item
             for n in LEVEL_LENGTHS:
                 if n > len(item.code):
@@ -223,7 +238,12 @@ class DisclosureFigures:
     @cached_property
     def finest_level(self):
         """The finest level any line gives (类, 款 or 项), or None without lines."""
-        lengths = [len(line.functional_item.code) for line in self.classified_lines]
+        return self.finest_level_of(self.classified_lines)
+
+    @staticmethod
+    def finest_level_of(lines):
+        """The finest level some classified lines give (类, 款 or 项), or None."""
+        lengths = [len(line.functional_item.code) for line in lines]
         return {3: "类", 5: "款", 7: "项"}[max(lengths)] if lengths else None
 
     @cached_property

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from budgets.models import (
+    CatalogueTable,
     Disclosure,
     ExpenditureLine,
     FunctionalItem,
@@ -209,11 +210,33 @@ class Loader:
         unit = choice_value(
             NarrativeTemplate.TableUnit, spec.get("table_unit", "万元"), "模板的 table_unit"
         )
-        self.upsert(
+        template = self.upsert(
             NarrativeTemplate,
             {"region": region, "kind": kind, "first_year": spec["first_year"]},
-            {"name": spec["name"], "template_name": spec["file"], "table_unit": unit},
+            {
+                "name": spec["name"],
+                "template_name": spec["file"],
+                "table_unit": unit,
+                "thousands_separator": spec.get("thousands_separator", True),
+            },
             f"模板 {spec['name']}",
+        )
+        entries = []
+        for order, entry in enumerate(spec.get("tables", []), start=1):
+            if "table" not in entry:
+                raise DisclosureFileError(
+                    f"模板“{spec['name']}”第{order}张表缺少 table（表格代码）。"
+                )
+            entries.append(
+                {
+                    "key": entry["table"],
+                    "order": order,
+                    "title": entry.get("title", ""),
+                    "empty_note": entry.get("empty_note", ""),
+                }
+            )
+        self.sync(
+            CatalogueTable, {"template": template}, ["key"], entries, f"模板“{spec['name']}”的表格"
         )
 
     def load_unit(self, department, year, order, spec):

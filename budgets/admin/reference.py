@@ -4,6 +4,7 @@ vehicle kinds, narrative templates."""
 from django.contrib import admin
 
 from ..models import (
+    CatalogueTable,
     EconomicItem,
     FunctionalItem,
     IncomeSource,
@@ -55,8 +56,15 @@ class OrderedNameAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class CatalogueTableInline(admin.TabularInline):
+    model = CatalogueTable
+    extra = 0
+    fields = ["order", "key", "title", "empty_note"]
+
+
 @admin.register(NarrativeTemplate)
 class NarrativeTemplateAdmin(admin.ModelAdmin):
+    inlines = [CatalogueTableInline]
     list_display = ["name", "region", "kind", "first_year", "template_name", "table_unit"]
     list_filter = ["kind", "table_unit"]
     search_fields = ["name", "region__name", "template_name"]

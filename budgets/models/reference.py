@@ -165,6 +165,11 @@ class NarrativeTemplate(models.Model):
     table_unit = models.CharField(
         _("表格金额单位"), max_length=10, choices=TableUnit.choices, default=TableUnit.WAN
     )
+    thousands_separator = models.BooleanField(
+        _("金额使用千位分隔符"),
+        default=True,
+        help_text=_("勾选时表格金额写作 12,345,678.90，不勾选时写作 12345678.90。"),
+    )
 
     class Meta:
         verbose_name = _("情况说明模板")

@@ -11,14 +11,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from budgets.sanitize import safe_text
+from budgets.tables import AMOUNT, COUNT, TEXT, WAN
 
 from .tables import (
-    AMOUNT,
-    COUNT,
     FORMAT_VERSION,
     PHASES,
-    TEXT,
-    WAN,
     amount_text,
     csv_header,
     document_name,

@@ -3,6 +3,7 @@
 from django import template
 
 from budgets.money import format_amount, format_wan, format_yuan
+from budgets.tables import AMOUNT, COUNT, YUAN
 
 register = template.Library()
 
@@ -33,3 +34,32 @@ def change_amount(comparison, unit="wan"):
         return "—"
     text = amount(abs(change), unit)
     return f"+{text}" if change > 0 else f"-{text}" if change < 0 else text
+
+
+def table_amount(value, table, signed=False):
+    """An amount in the table's unit (万元 or 元), with or without thousands separators;
+    `—` where the figure is unknown, `+`/`-` on a change."""
+    if value is None:
+        return "—"
+    render = format_yuan if table.unit == YUAN else format_amount
+    text = render(abs(value) if signed else value, table.separators)
+    if signed and value:
+        return f"+{text}" if value > 0 else f"-{text}"
+    return text
+
+
+@register.filter
+def cells(row, table):
+    """One row of a `budgets.tables.Table` as (is_label, is_number, text) per cell, every
+    number formatted here: the page renders each table in one pass, no include per row."""
+    label = table.label_index
+    result = []
+    for index, (column, value) in enumerate(zip(table.columns, row.values, strict=True)):
+        if column.kind == AMOUNT:
+            text = table_amount(value, table, signed=column.key == "change")
+        elif column.kind == COUNT:
+            text = count(value)
+        else:
+            text = "" if value is None else str(value)
+        result.append((index == label, column.kind != "text", text))
+    return result
