@@ -5,12 +5,16 @@ of queries whatever the disclosure's size. Nothing here is stored: totals are ne
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from .money import ZERO, total
 
 LEVEL_LENGTHS = (3, 5, 7)  # 类, 款, 项
+PERCENT_STEP = Decimal("0.01")
+# 人员经费 and 公用经费 of basic expenditure, by economic class (DOMAIN.md, cross-table rules).
+PERSONNEL_CLASSES = ("301", "303")
+PUBLIC_CLASSES = ("302", "310")
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,15 @@ class Comparison:
         if self.current is None or self.prior is None:
             return None
         return self.current - self.prior
+
+    @property
+    def percent(self):
+        """The change in % of last year's figure (two decimals); None when last year is
+        unknown or 0 (a line that comes from 0 has no percentage)."""
+        change = self.change
+        if change is None or not self.prior:
+            return None
+        return (change * 100 / self.prior).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
 
     @property
     def direction(self):
@@ -43,14 +56,21 @@ class FunctionalRow:
     amount: Decimal = ZERO
     basic: Decimal | None = ZERO
     project: Decimal | None = ZERO
+    prior: Decimal | None = ZERO  # None once any line under it lacks last year's figure
     children: list = field(default_factory=list)
 
     @property
     def level(self):
         return {3: "类", 5: "款", 7: "项"}[len(self.code)]
 
+    @property
+    def comparison(self):
+        return Comparison(self.amount, self.prior)
+
     def add(self, line):
         self.amount += line.amount
+        prior = getattr(line, "prior_amount", None)
+        self.prior = None if self.prior is None or prior is None else self.prior + prior
         if line.is_split and self.basic is not None:
             self.basic += line.basic
             self.project += line.project
@@ -256,6 +276,60 @@ class DisclosureFigures:
     @cached_property
     def basic_by_economic_class(self):
         return total(line.amount for line in self.basic_lines)
+
+    def basic_of_classes(self, classes):
+        """Basic expenditure of the lines under some economic classes (e.g. 301 and 303)."""
+        return total(
+            line.amount for line in self.basic_lines if line.economic_item.code[:3] in classes
+        )
+
+    @cached_property
+    def personnel_cost(self):
+        """人员经费 = 301 工资福利支出 + 303 对个人和家庭的补助."""
+        return self.basic_of_classes(PERSONNEL_CLASSES)
+
+    @cached_property
+    def public_cost(self):
+        """公用经费 = 302 商品和服务支出 + 310 资本性支出."""
+        return self.basic_of_classes(PUBLIC_CLASSES)
+
+    @cached_property
+    def economic_names(self):
+        """Official names of the 类 codes the economic table rolls 款 lines up to."""
+        from .models import EconomicItem
+
+        codes = {line.economic_item.code[:3] for line in self.basic_lines}
+        codes -= {line.economic_item.code for line in self.basic_lines}
+        if not codes:
+            return {}
+        items = EconomicItem.objects.filter(year=self.disclosure.year, code__in=codes)
+        return {item.code: item.name for item in items}
+
+    @cached_property
+    def economic_rows(self):
+        """Basic expenditure as 类 → 款 rows (FunctionalRow shape, basic = amount)."""
+        rows = {}
+        for line in self.basic_lines:
+            item = line.economic_item
+            for n in (3, 5):
+                if n > len(item.code):
+                    break
+                code = item.code[:n]
+                if code not in rows:
+                    name = item.name if n == len(item.code) else self.economic_names.get(code, "")
+                    rows[code] = FunctionalRow(code, name)
+                    if n > 3:
+                        rows[code[:3]].children.append(rows[code])
+                row = rows[code]
+                row.amount += line.amount
+                row.prior = (
+                    None
+                    if row.prior is None or line.prior_amount is None
+                    else row.prior + line.prior_amount
+                )
+        for row in rows.values():
+            row.children.sort(key=lambda r: r.code)
+        return sorted((row for code, row in rows.items() if len(code) == 3), key=lambda r: r.code)
 
     # -- "三公" ----------------------------------------------------------------------------
 

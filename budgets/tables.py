@@ -12,9 +12,11 @@ beyond the names of roll-up codes, fetched once).
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from .figures import PERSONNEL_CLASSES, PUBLIC_CLASSES, Comparison
 from .money import total
 
 AMOUNT, COUNT, TEXT = "amount", "count", "text"
+PERCENT = "percent"  # a change in % of last year's figure
 WAN, YUAN, VEHICLES = "万元", "元", "辆"
 
 
@@ -25,7 +27,7 @@ WAN, YUAN, VEHICLES = "万元", "元", "辆"
 class Column:
     key: str  # stable ASCII name: JSON key, data-package field name
     title: str  # the header people read, e.g. 2025年预算数
-    kind: str = TEXT  # TEXT, AMOUNT (万元, Decimal) or COUNT (whole number)
+    kind: str = TEXT  # TEXT, AMOUNT (万元, Decimal), COUNT (whole number) or PERCENT
 
 
 @dataclass(frozen=True)
@@ -203,14 +205,40 @@ def _appropriation_summary(d, f):
     )
 
 
+COMPARED_COLUMNS = (
+    *FUNCTIONAL_COLUMNS,
+    Column("prior_amount", "上年预算数", AMOUNT),
+    Column("change", "增减", AMOUNT),
+    Column("change_percent", "增减%", PERCENT),
+)
+
+
+def _compared(row, comparison):
+    return Row((*row.values, comparison.prior, comparison.change, comparison.percent), row.level)
+
+
 def _fund_table(source_code):
+    """A 财政拨款 expenditure table of one fund type: 类 › 款 › 项 with basic/project, last
+    year's budget, the change and its percentage."""
+
     def build(d, f):
         lines = [line for line in f.expenditure_lines if line.source.code == source_code]
         if not lines:
-            return Built(FUNCTIONAL_COLUMNS, [])
-        return _functional_table(f, lines)
+            return Built(COMPARED_COLUMNS, [])
+        built = _functional_table(f, lines)
+        flat = list(_flatten(f.functional_tree([x for x in lines if x.functional_item_id])))
+        rows = [_compared(row, tree.comparison) for row, tree in zip(built.rows, flat, strict=True)]
+        priors = [line.prior_amount for line in lines]
+        whole = Comparison(built.total.values[2], None if None in priors else total(priors))
+        return Built(COMPARED_COLUMNS, rows, _compared(built.total, whole), built.note)
 
     return build
+
+
+def _flatten(tree):
+    for row in tree:
+        yield row
+        yield from _flatten(row.children)
 
 
 table("general-budget", "一般公共预算支出表", empty="本年度没有一般公共预算财政拨款支出。")(
@@ -245,12 +273,20 @@ def _basic_economic(d, f):
         Column("code", "科目编码"),
         Column("name", "科目名称"),
         Column("amount", "金额", AMOUNT),
+        Column("personnel", "人员经费", AMOUNT),
+        Column("public", "公用经费", AMOUNT),
     )
-    rows = [
-        Row((line.economic_item.code, line.economic_item.name, line.amount))
-        for line in f.basic_lines
-    ]
-    return Built(columns, rows, Row(("合计", "", f.basic_by_economic_class)))
+
+    def rows(tree, level=0):
+        for row in tree:
+            cls = row.code[:3]
+            personnel = row.amount if cls in PERSONNEL_CLASSES else None
+            public = row.amount if cls in PUBLIC_CLASSES else None
+            yield Row((row.code, row.name, row.amount, personnel, public), level)
+            yield from rows(row.children, level + 1)
+
+    whole = Row(("合计", "", f.basic_by_economic_class, f.personnel_cost, f.public_cost))
+    return Built(columns, list(rows(f.economic_rows)), whole)
 
 
 @table("official-expenses", "一般公共预算“三公”经费支出表", empty="本年度没有“三公”经费预算。")

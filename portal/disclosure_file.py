@@ -16,8 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from budgets.models import (
+    BasicExpenditureLine,
     CatalogueTable,
     Disclosure,
+    EconomicItem,
     ExpenditureLine,
     FunctionalItem,
     IncomeLine,
@@ -333,6 +335,8 @@ class Loader:
                 "source": lookup(IncomeSource, "[disclosure.income]", name=name),
                 "amount": money(line.get("amount"), f"收入“{name}”"),
                 "prior_amount": money(line.get("prior"), f"收入“{name}”上年数"),
+                "prior_execution": money(line.get("prior_execution"), f"收入“{name}”上年执行数"),
+                "change_reason": line.get("change_reason", ""),
             }
             for name, line in spec.get("income", {}).items()
         ]
@@ -351,9 +355,25 @@ class Loader:
                     "basic": money(line.get("basic"), at),
                     "project": money(line.get("project"), at),
                     "total": money(line.get("total"), at),
+                    "prior_amount": money(line.get("prior"), f"{at} prior"),
+                    "prior_execution": money(line.get("prior_execution"), f"{at} prior_execution"),
+                    "purpose": line.get("purpose", ""),
+                    "change_reason": line.get("change_reason", ""),
                 }
             )
         self.sync(ExpenditureLine, parent, ["source", "functional_item"], expenditure, "支出")
+
+        basic_lines = [
+            {
+                "economic_item": lookup(
+                    EconomicItem, "[disclosure.basic_economic]", year=year, code=str(code)
+                ),
+                "amount": money(line.get("amount"), f"基本支出经济分类“{code}”"),
+                "prior_amount": money(line.get("prior"), f"基本支出经济分类“{code}”上年数"),
+            }
+            for code, line in spec.get("basic_economic", {}).items()
+        ]
+        self.sync(BasicExpenditureLine, parent, ["economic_item"], basic_lines, "基本支出经济分类")
 
         projects = []
         for i, entry in enumerate(project.get("key_projects", []), start=1):

@@ -178,12 +178,18 @@ def test_an_empty_table_keeps_its_header_and_says_why(client, reference):
         io.BytesIO(client.get(reverse("portal:disclosure_xlsx", args=[reference.pk])).content)
     )
     sheet = book["基本支出表（按经济分类）"]
-    assert [c.value for c in sheet[3]] == ["科目编码", "科目名称", "金额"]
+    assert [c.value for c in sheet[3]] == ["科目编码", "科目名称", "金额", "人员经费", "公用经费"]
     assert sheet["A4"].value.startswith("本表无数据：") and sheet.max_row == 4
     rows = read_csv(
         client.get(reverse("portal:disclosure_table_csv", args=[reference.pk, "basic-economic"]))
     )
-    assert rows[0] == ["科目编码", "科目名称", "金额（万元）"]
+    assert rows[0] == [
+        "科目编码",
+        "科目名称",
+        "金额（万元）",
+        "人员经费（万元）",
+        "公用经费（万元）",
+    ]
     assert rows[1][0].startswith("本表无数据：") and len(rows) == 2
 
 

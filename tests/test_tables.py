@@ -1,13 +1,16 @@
 """The standard tables: one definition each, printed as the region's catalogue says."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from budgets.models import CatalogueTable, NarrativeTemplate
+from budgets.figures import Comparison
+from budgets.models import BasicExpenditureLine, CatalogueTable, EconomicItem, NarrativeTemplate
 from budgets.models.catalogue import validate_table_key
 from budgets.tables import COMMON_SET, REGISTRY
+from budgets.workflow import record_publication
 from tests import factories
 from tests.pagetext import visible_text
 
@@ -102,3 +105,56 @@ def test_every_table_scrolls_in_a_labelled_focusable_region(client, reference):
 def test_an_unknown_table_key_is_refused_with_the_known_ones():
     with pytest.raises(ValidationError, match="部门收支总表"):
         validate_table_key("no-such-table")
+
+
+def add_basic_lines(d, **amounts):
+    for code, (amount, prior) in amounts.items():
+        BasicExpenditureLine.objects.create(
+            disclosure=d,
+            economic_item=EconomicItem.objects.get(year=d.year, code=code.removeprefix("c")),
+            amount=Decimal(amount),
+            prior_amount=Decimal(prior),
+        )
+
+
+def table_text(client, d, title):
+    page = visible_text(client.get(d.get_absolute_url()).content.decode())
+    return page.split(f"{title}（单位：万元）", 1)[1]
+
+
+def test_basic_expenditure_rolls_up_to_class_with_personnel_and_public_costs(
+    client, reference_data
+):
+    d = factories.disclosure(lines=[("2010301", "100", "0")], published=False)
+    add_basic_lines(
+        d,
+        c30101=("60", "50"),
+        c30102=("20", "20"),
+        c30302=("5", "5"),
+        c30201=("10", "12"),
+        c31002=("5", "0"),
+    )
+    record_publication(disclosure=d)
+    text = table_text(client, d, "一般公共预算基本支出表")
+    assert "301工资福利支出80.0080.00—30101基本工资60.0060.00—" in text
+    assert "302商品和服务支出10.00—10.00" in text
+    assert "合计100.0085.0015.00" in text
+
+
+def test_a_fund_table_gives_last_years_budget_the_change_and_its_percentage(client, reference_data):
+    d = factories.disclosure(
+        lines=[("2010301", "110", "0"), ("2010302", "0", "5")], published=False
+    )
+    d.expenditure_lines.filter(functional_item__code="2010301").update(prior_amount=100)
+    d.expenditure_lines.filter(functional_item__code="2010302").update(prior_amount=0)
+    record_publication(disclosure=d)
+    text = table_text(client, d, "一般公共预算支出表")
+    assert "2010301行政运行110.00110.000.00100.00+10.00+10.00%" in text
+    # a line that comes from 0 has a change but no percentage
+    assert "2010302一般行政管理事务5.000.005.000.00+5.00—" in text
+    assert "合计115.00110.005.00100.00+15.00+15.00%" in text
+
+
+def test_a_change_from_zero_has_no_percentage():
+    assert Comparison(Decimal(5), Decimal(0)).percent is None
+    assert Comparison(Decimal("91.69"), Decimal("100")).percent == Decimal("-8.31")

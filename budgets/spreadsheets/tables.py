@@ -114,6 +114,8 @@ def columns(key, year):
             Col("code", "科目编码"),
             Col("name", "科目名称", False),
             Col("amount", "金额"),
+            Col("personnel", "人员经费", False),  # computed (301 + 303): not read
+            Col("public", "公用经费", False),  # computed (302 + 310): not read
         ],
         "official-expenses": [
             Col("item", "项目"),

@@ -6,7 +6,7 @@ import io
 
 from django.conf import settings
 
-from budgets.models import FunctionalItem
+from budgets.models import EconomicItem, FunctionalItem
 from budgets.sanitize import safe_text
 
 from ..pages import REGION_DEPTH
@@ -92,7 +92,9 @@ RESOURCES = {
                 f"{_ECONOMIC}:code",
             ),
             _field("name", "string", "科目名称", column_type=f"{_ECONOMIC}:label"),
-            _amount("amount", "金额", "基本支出。", _VALUE),
+            _amount("amount", "金额", "基本支出；“类”行为其下各款之和（row_level 为0）。", _VALUE),
+            _amount("personnel", "人员经费", "301、303类的基本支出；其他类为空。"),
+            _amount("public", "公用经费", "302、310类的基本支出；其他类为空。"),
         ],
     ),
     "official-expenses": (
@@ -339,6 +341,20 @@ def package_disclosures():
     for d in disclosures:
         codes = d.figures.functional_parent_codes
         d.figures.item_names = {c: names[(d.year, c)] for c in codes if (d.year, c) in names}
+    # The same for the 类 names of the basic expenditure by economic class.
+    economic = {
+        (d.year, line.economic_item.code[:3]) for d in disclosures for line in d.figures.basic_lines
+    }
+    classes = {}
+    if economic:
+        items = EconomicItem.objects.filter(
+            year__in={year for year, _ in economic}, code__in={code for _, code in economic}
+        )
+        classes = {(item.year, item.code): item.name for item in items}
+    for d in disclosures:
+        d.figures.economic_names = {
+            code: name for (year, code), name in classes.items() if year == d.year
+        }
     return disclosures
 
 

@@ -3,7 +3,7 @@
 from django import template
 
 from budgets.money import format_amount, format_wan, format_yuan
-from budgets.tables import AMOUNT, COUNT, YUAN
+from budgets.tables import AMOUNT, COUNT, PERCENT, YUAN
 
 register = template.Library()
 
@@ -59,6 +59,8 @@ def cells(row, table):
             text = table_amount(value, table, signed=column.key == "change")
         elif column.kind == COUNT:
             text = count(value)
+        elif column.kind == PERCENT:
+            text = "—" if value is None else f"{value:+.2f}%" if value else "0.00%"
         else:
             text = "" if value is None else str(value)
         result.append((index == label, column.kind != "text", text))
