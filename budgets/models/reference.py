@@ -170,6 +170,16 @@ class NarrativeTemplate(models.Model):
         default=True,
         help_text=_("勾选时表格金额写作 12,345,678.90，不勾选时写作 12345678.90。"),
     )
+    reason_threshold = models.PositiveSmallIntegerField(
+        _("须说明原因的增减幅度（%）"),
+        default=10,
+        help_text=_("表格中某一行与上年相比增减达到此幅度（或上年为0）时，须填写增减原因。"),
+    )
+    reason_blocking = models.BooleanField(
+        _("缺少增减原因时不能提交"),
+        default=False,
+        help_text=_("不勾选时只作提示；勾选后缺少原因的公开文件不能提交审核。"),
+    )
 
     class Meta:
         verbose_name = _("情况说明模板")
