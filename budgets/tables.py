@@ -372,6 +372,30 @@ COMMON_SET = (
 )
 
 
+# The eight tables the fill-in workbook reads back, under the sheet titles it finds them by:
+# every download holds them (a published disclosure's workbook imports into a new draft).
+SHEET_TITLES = {
+    "income": "收入预算表",
+    "expenditure": "支出预算表（按支出功能分类）",
+    "basic-project": "基本支出和项目支出表",
+    "basic-economic": "基本支出表（按经济分类）",
+    "official-expenses": "“三公”经费预算表",
+    "procurement": "政府采购预算表",
+    "vehicles": "车辆情况表",
+    "key-projects": "重点项目表",
+}
+
+
+def download_entries(template):
+    """The tables a disclosure's downloads hold: its region's catalogue in its order, the
+    importable ones under their sheet titles, then those of the eight it leaves out."""
+    catalogue = catalogue_of(template)
+    keys = {entry.key for entry in catalogue}
+    entries = [Entry(e.key, SHEET_TITLES.get(e.key, e.title), e.empty_note) for e in catalogue]
+    entries += [Entry(key, title) for key, title in SHEET_TITLES.items() if key not in keys]
+    return tuple(entries)
+
+
 def catalogue_of(template):
     """The catalogue a narrative template prints (its own entries, else the common set)."""
     if template is None:

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from budgets.models import Disclosure, NarrativeTemplate
 from budgets.snapshots import snapshot_of
-from budgets.tables import WAN, YUAN, build_tables, catalogue_of
+from budgets.tables import WAN, YUAN, build_tables, catalogue_of, download_entries
 from glossary.models import Term
 from organizations.models import Department
 
@@ -81,6 +81,7 @@ def disclosure_data(disclosure):
         "disclosure": disclosure,
         "figures": disclosure.figures,
         "tables": tables,
+        "downloads": download_entries(template),
         "units": snapshot["units"],
         "glossary": snapshot["glossary"],
         "checks": list(disclosure.checks.all()),

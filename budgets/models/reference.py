@@ -195,9 +195,14 @@ class NarrativeTemplate(models.Model):
         return f"{self.name}（{self.region.name}，{self.first_year}年起）"
 
     @classmethod
-    def for_body(cls, *, region, year, kind):
-        """The template of the nearest region (itself, then its ancestors) in force in `year`."""
+    def for_body(cls, *, region, year, kind, among=None):
+        """The template of the nearest region (itself, then its ancestors) in force in `year`;
+        chosen from `among` (all templates, fetched once) when many bodies are looked up."""
         lineage = region.lineage()
         depth = {r.pk: i for i, r in enumerate(lineage)}
-        candidates = cls.objects.filter(region__in=lineage, first_year__lte=year, kind=kind)
+        if among is None:
+            among = cls.objects.filter(region__in=lineage, first_year__lte=year, kind=kind)
+        candidates = [
+            t for t in among if t.region_id in depth and t.first_year <= year and t.kind == kind
+        ]
         return max(candidates, key=lambda t: (depth[t.region_id], t.first_year), default=None)

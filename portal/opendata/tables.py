@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.http import Http404
 
-from budgets.models import Disclosure
+from budgets.models import Disclosure, NarrativeTemplate
 from budgets.money import FEN
-from budgets.tables import AMOUNT, COUNT, WAN, Entry, build_tables
+from budgets.tables import AMOUNT, COUNT, SHEET_TITLES, WAN, build_tables, download_entries
 
 from ..pages import REGION_DEPTH
 
@@ -41,25 +41,27 @@ def get_published(pk):
 
 # ---------------------------------------------------------------- the one structure
 
-# Table keys in document order, with the titles the downloads print: the URLs, sheet order
-# and JSON keys. Each is a table of `budgets.tables` (its one definition).
-TABLES = {
-    "income": "收入预算表",
-    "expenditure": "支出预算表（按支出功能分类）",
-    "basic-project": "基本支出和项目支出表",
-    "basic-economic": "基本支出表（按经济分类）",
-    "official-expenses": "“三公”经费预算表",
-    "procurement": "政府采购预算表",
-    "vehicles": "车辆情况表",
-    "key-projects": "重点项目表",
-}
-DOWNLOADS = tuple(Entry(key, title) for key, title in TABLES.items())
+# The importable tables' keys and sheet titles (budgets.tables.SHEET_TITLES): every
+# disclosure's downloads hold them, beside the other tables of its region's catalogue.
+TABLES = SHEET_TITLES
 
 
-def disclosure_tables(disclosure):
-    """The standard tables of a `for_page()` disclosure, in document order: the one structure
-    every download renders. Reads only `disclosure.figures` (no query of its own)."""
-    return build_tables(disclosure, DOWNLOADS)
+def disclosure_tables(disclosure, templates=None):
+    """The tables of a `for_page()` disclosure's downloads, in document order: the one
+    structure every download renders. `templates` (every narrative template with its
+    catalogue prefetched) saves the template lookup when many disclosures are built."""
+    template = NarrativeTemplate.for_body(
+        region=disclosure.department.region,
+        year=disclosure.year,
+        kind=disclosure.kind,
+        among=templates,
+    )
+    return build_tables(disclosure, download_entries(template))
+
+
+def all_templates():
+    """Every narrative template with its catalogue, for building many disclosures' tables."""
+    return list(NarrativeTemplate.objects.prefetch_related("catalogue"))
 
 
 # ---------------------------------------------------------------- values and names
