@@ -121,8 +121,9 @@ FUNCTIONAL_COLUMNS = (
 )
 
 
-def _functional_table(f, lines):
-    """类 › 款 › 项 rows of some expenditure lines, their 合计 row and what is not published."""
+def _functional_table(f, lines, tree=None):
+    """类 › 款 › 项 rows of some expenditure lines (their `tree`, when already built), their
+    合计 row and what is not published."""
     classified = [line for line in lines if line.functional_item_id]
     finest = f.finest_level_of(classified)
     notes = []
@@ -133,7 +134,7 @@ def _functional_table(f, lines):
     if not all(line.is_split for line in lines):
         notes.append("各科目的基本支出和项目支出划分未公布（表中留空），合计行为全部支出的划分")
     basic, project = total(x.basic for x in lines), total(x.project for x in lines)
-    rows = list(_functional_rows(f.functional_tree(classified)))
+    rows = list(_functional_rows(f.functional_tree(classified) if tree is None else tree))
     return Built(
         FUNCTIONAL_COLUMNS,
         rows,
@@ -184,7 +185,7 @@ def _income(d, f):
 
 @table("expenditure", "部门支出总表", empty="本年度没有支出预算数据。")
 def _expenditure(d, f):
-    built = _functional_table(f, f.expenditure_lines)
+    built = _functional_table(f, f.expenditure_lines, f.functional_rows)
     # The whole disclosure's split is known even where its lines give only totals.
     whole = Row(("合计", "", f.expenditure.current, f.basic.current, f.project.current))
     return Built(built.columns, built.rows, whole, built.note)
@@ -225,8 +226,9 @@ def _fund_table(source_code):
         lines = [line for line in f.expenditure_lines if line.source.code == source_code]
         if not lines:
             return Built(COMPARED_COLUMNS, [])
-        built = _functional_table(f, lines)
-        flat = list(_flatten(f.functional_tree([x for x in lines if x.functional_item_id])))
+        tree = f.functional_tree([x for x in lines if x.functional_item_id])
+        built = _functional_table(f, lines, tree)
+        flat = list(_flatten(tree))
         rows = [_compared(row, tree.comparison) for row, tree in zip(built.rows, flat, strict=True)]
         priors = [line.prior_amount for line in lines]
         whole = Comparison(built.total.values[2], None if None in priors else total(priors))
@@ -386,10 +388,9 @@ SHEET_TITLES = {
 }
 
 
-def download_entries(template):
+def download_entries(catalogue):
     """The tables a disclosure's downloads hold: its region's catalogue in its order, the
     importable ones under their sheet titles, then those of the eight it leaves out."""
-    catalogue = catalogue_of(template)
     keys = {entry.key for entry in catalogue}
     entries = [Entry(e.key, SHEET_TITLES.get(e.key, e.title), e.empty_note) for e in catalogue]
     entries += [Entry(key, title) for key, title in SHEET_TITLES.items() if key not in keys]

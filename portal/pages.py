@@ -65,9 +65,10 @@ def disclosure_data(disclosure):
     region = disclosure.department.region
     template = NarrativeTemplate.for_body(region=region, year=disclosure.year, kind=disclosure.kind)
     table_unit = template.table_unit if template else NarrativeTemplate.TableUnit.WAN
+    catalogue = catalogue_of(template)
     tables = build_tables(
         disclosure,
-        catalogue_of(template),
+        catalogue,
         unit=YUAN if table_unit == NarrativeTemplate.TableUnit.YUAN else WAN,
         separators=template.thousands_separator if template else True,
     )
@@ -81,7 +82,7 @@ def disclosure_data(disclosure):
         "disclosure": disclosure,
         "figures": disclosure.figures,
         "tables": tables,
-        "downloads": download_entries(template),
+        "downloads": download_entries(catalogue),
         "units": snapshot["units"],
         "glossary": snapshot["glossary"],
         "checks": list(disclosure.checks.all()),

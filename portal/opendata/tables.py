@@ -7,7 +7,15 @@ from django.http import Http404
 
 from budgets.models import Disclosure, NarrativeTemplate
 from budgets.money import FEN
-from budgets.tables import AMOUNT, COUNT, SHEET_TITLES, WAN, build_tables, download_entries
+from budgets.tables import (
+    AMOUNT,
+    COUNT,
+    SHEET_TITLES,
+    WAN,
+    build_tables,
+    catalogue_of,
+    download_entries,
+)
 
 from ..pages import REGION_DEPTH
 
@@ -56,7 +64,7 @@ def disclosure_tables(disclosure, templates=None):
         kind=disclosure.kind,
         among=templates,
     )
-    return build_tables(disclosure, download_entries(template))
+    return build_tables(disclosure, download_entries(catalogue_of(template)))
 
 
 def all_templates():
