@@ -71,7 +71,7 @@ class FunctionalRow:
         self.amount += line.amount
         prior = getattr(line, "prior_amount", None)
         self.prior = None if self.prior is None or prior is None else self.prior + prior
-        if line.is_split and self.basic is not None:
+        if getattr(line, "is_split", False) and self.basic is not None:
             self.basic += line.basic
             self.project += line.project
         else:  # the source gave only the total: the split of this row is unknown
@@ -83,6 +83,28 @@ class ProcurementRow:
     label: str
     amount: Decimal
     by_category: list  # [(category, amount)], in category order
+
+
+def roll_up(lines, item_of, lengths, names):
+    """Lines classified by a code (类 3, 款 5, 项 7 digits) as a tree of rows, one per code
+    level, each the computed sum of the lines under it; `names` names the roll-up codes."""
+    rows = {}
+    for line in lines:
+        item = item_of(line)
+        for n in lengths:
+            if n > len(item.code):
+                break
+            code = item.code[:n]
+            if code not in rows:
+                name = item.name if n == len(item.code) else names.get(code, "")
+                rows[code] = FunctionalRow(code, name)
+                if n > lengths[0]:
+                    rows[code[: n - 2]].children.append(rows[code])
+            rows[code].add(line)
+    for row in rows.values():
+        row.children.sort(key=lambda r: r.code)
+    top = lengths[0]
+    return sorted((row for code, row in rows.items() if len(code) == top), key=lambda r: r.code)
 
 
 class DisclosureFigures:
@@ -238,22 +260,7 @@ class DisclosureFigures:
 
     def functional_tree(self, lines):
         """Some classified lines as a tree of 类 → 款 → 项 rows, each a computed roll-up."""
-        rows = {}
-        for line in lines:
-            item = line.functional_item
-            for n in LEVEL_LENGTHS:
-                if n > len(item.code):
-                    break
-                code = item.code[:n]
-                if code not in rows:
-                    name = item.name if n == len(item.code) else self.item_names.get(code, "")
-                    rows[code] = FunctionalRow(code, name)
-                    if n > 3:
-                        rows[code[: n - 2]].children.append(rows[code])
-                rows[code].add(line)
-        for row in rows.values():
-            row.children.sort(key=lambda r: r.code)
-        return sorted((row for code, row in rows.items() if len(code) == 3), key=lambda r: r.code)
+        return roll_up(lines, lambda line: line.functional_item, LEVEL_LENGTHS, self.item_names)
 
     @cached_property
     def finest_level(self):
@@ -307,29 +314,10 @@ class DisclosureFigures:
 
     @cached_property
     def economic_rows(self):
-        """Basic expenditure as 类 → 款 rows (FunctionalRow shape, basic = amount)."""
-        rows = {}
-        for line in self.basic_lines:
-            item = line.economic_item
-            for n in (3, 5):
-                if n > len(item.code):
-                    break
-                code = item.code[:n]
-                if code not in rows:
-                    name = item.name if n == len(item.code) else self.economic_names.get(code, "")
-                    rows[code] = FunctionalRow(code, name)
-                    if n > 3:
-                        rows[code[:3]].children.append(rows[code])
-                row = rows[code]
-                row.amount += line.amount
-                row.prior = (
-                    None
-                    if row.prior is None or line.prior_amount is None
-                    else row.prior + line.prior_amount
-                )
-        for row in rows.values():
-            row.children.sort(key=lambda r: r.code)
-        return sorted((row for code, row in rows.items() if len(code) == 3), key=lambda r: r.code)
+        """Basic expenditure as 类 → 款 rows (FunctionalRow shape: amount and prior)."""
+        return roll_up(
+            self.basic_lines, lambda line: line.economic_item, (3, 5), self.economic_names
+        )
 
     # -- "三公" ----------------------------------------------------------------------------
 

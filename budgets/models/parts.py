@@ -23,6 +23,25 @@ from .reference import (
 )
 
 
+def prior_execution_field():
+    """上年执行数 of a line: printed where the region's template asks for it."""
+    return MoneyField(
+        _("上年执行数（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("本地区模板要求列示上年执行数时填写；不要求的留空。"),
+    )
+
+
+def line_reason_field():
+    """Why a line changed against last year (the reason rule of budgets.rules asks for it)."""
+    return models.TextField(
+        _("增减原因"),
+        blank=True,
+        help_text=_("与上年相比增减较大（10%及以上）或上年为0时填写，如“主要原因是……”。"),
+    )
+
+
 class DisclosurePartQuerySet(FrozenWhenPublishedQuerySet):
     """Bulk writes on the rows of a disclosure refuse to touch a published version."""
 
@@ -76,17 +95,8 @@ class IncomeLine(DisclosurePart):
         blank=True,
         help_text=_("有上年公开数据时自动带出，可调整。"),
     )
-    prior_execution = MoneyField(
-        _("上年执行数（万元）"),
-        null=True,
-        blank=True,
-        help_text=_("本地区模板要求列示上年执行数时填写；不要求的留空。"),
-    )
-    change_reason = models.TextField(
-        _("增减原因"),
-        blank=True,
-        help_text=_("与上年相比增减较大（10%及以上）或上年为0时填写，如“主要原因是……”。"),
-    )
+    prior_execution = prior_execution_field()
+    change_reason = line_reason_field()
 
     class Meta:
         verbose_name = _("收入预算")
@@ -151,20 +161,11 @@ class ExpenditureLine(DisclosurePart):
         blank=True,
         help_text=_("本科目上年的预算合计；有上年公开数据时自动带出，可调整。"),
     )
-    prior_execution = MoneyField(
-        _("上年执行数（万元）"),
-        null=True,
-        blank=True,
-        help_text=_("本地区模板要求列示上年执行数时填写；不要求的留空。"),
-    )
+    prior_execution = prior_execution_field()
     purpose = models.TextField(
         _("主要用途"), blank=True, help_text=_("如“主要用于机关日常运转和在职人员工资”。")
     )
-    change_reason = models.TextField(
-        _("增减原因"),
-        blank=True,
-        help_text=_("与上年相比增减较大（10%及以上）或上年为0时填写，如“主要原因是……”。"),
-    )
+    change_reason = line_reason_field()
 
     class Meta:
         verbose_name = _("支出预算")

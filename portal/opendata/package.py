@@ -51,15 +51,8 @@ _COMPARISON = [
 _FUNCTIONAL = "functional-classification:generic"
 _ECONOMIC = "economic-classification:generic"
 
-# 收支总表: income items beside expenditure items (a row may have only one side).
-_TWO_SIDED = [
-    _field("income_item", "string", "收入项目", column_type="fin-source:generic:label"),
-    _amount("income", "收入预算数", "本年度收入预算数。"),
-    _field("expenditure_item", "string", "支出项目"),
-    _amount("expenditure", "支出预算数", "本年度支出预算数。"),
-]
-# A 财政拨款 expenditure table of one fund type, 类 › 款 › 项.
-_BY_FUND = [
+# The expenditure table by functional class, 类 › 款 › 项.
+_FUNCTIONAL_FIELDS = [
     _field(
         "code",
         "string",
@@ -71,6 +64,17 @@ _BY_FUND = [
     _amount("amount", "合计", "基本支出与项目支出之和。", _VALUE),
     _amount("basic", "基本支出", "来源文件未区分时为空。"),
     _amount("project", "项目支出", "来源文件未区分时为空。"),
+]
+# 收支总表: income items beside expenditure items (a row may have only one side).
+_TWO_SIDED = [
+    _field("income_item", "string", "收入项目", column_type="fin-source:generic:label"),
+    _amount("income", "收入预算数", "本年度收入预算数。"),
+    _field("expenditure_item", "string", "支出项目"),
+    _amount("expenditure", "支出预算数", "本年度支出预算数。"),
+]
+# A 财政拨款 expenditure table of one fund type: the expenditure table's fields and more.
+_BY_FUND = [
+    *_FUNCTIONAL_FIELDS,
     _amount("prior_amount", "上年预算数", "未知时为空。"),
     _amount("change", "增减", "本年数减上年数，减少为负数；上年未知时为空。"),
     _field(
@@ -88,22 +92,7 @@ RESOURCES = {
             *_COMPARISON,
         ],
     ),
-    "expenditure": (
-        "expenditure",
-        [
-            _field(
-                "code",
-                "string",
-                "科目编码",
-                "支出功能分类科目编码：类3位、款5位、项7位。",
-                f"{_FUNCTIONAL}:code",
-            ),
-            _field("name", "string", "科目名称", column_type=f"{_FUNCTIONAL}:label"),
-            _amount("amount", "合计", "基本支出与项目支出之和。", _VALUE),
-            _amount("basic", "基本支出", "来源文件未区分时为空。"),
-            _amount("project", "项目支出", "来源文件未区分时为空。"),
-        ],
-    ),
+    "expenditure": ("expenditure", _FUNCTIONAL_FIELDS),
     "basic-project": (
         "expenditure",
         [
