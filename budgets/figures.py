@@ -5,12 +5,16 @@ of queries whatever the disclosure's size. Nothing here is stored: totals are ne
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from .money import ZERO, total
 
 LEVEL_LENGTHS = (3, 5, 7)  # 类, 款, 项
+PERCENT_STEP = Decimal("0.01")
+# 人员经费 and 公用经费 of basic expenditure, by economic class (DOMAIN.md, cross-table rules).
+PERSONNEL_CLASSES = ("301", "303")
+PUBLIC_CLASSES = ("302", "310")
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,15 @@ class Comparison:
         if self.current is None or self.prior is None:
             return None
         return self.current - self.prior
+
+    @property
+    def percent(self):
+        """The change in % of last year's figure (two decimals); None when last year is
+        unknown or 0 (a line that comes from 0 has no percentage)."""
+        change = self.change
+        if change is None or not self.prior:
+            return None
+        return (change * 100 / self.prior).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
 
     @property
     def direction(self):
@@ -43,15 +56,22 @@ class FunctionalRow:
     amount: Decimal = ZERO
     basic: Decimal | None = ZERO
     project: Decimal | None = ZERO
+    prior: Decimal | None = ZERO  # None once any line under it lacks last year's figure
     children: list = field(default_factory=list)
 
     @property
     def level(self):
         return {3: "类", 5: "款", 7: "项"}[len(self.code)]
 
+    @property
+    def comparison(self):
+        return Comparison(self.amount, self.prior)
+
     def add(self, line):
         self.amount += line.amount
-        if line.is_split and self.basic is not None:
+        prior = getattr(line, "prior_amount", None)
+        self.prior = None if self.prior is None or prior is None else self.prior + prior
+        if getattr(line, "is_split", False) and self.basic is not None:
             self.basic += line.basic
             self.project += line.project
         else:  # the source gave only the total: the split of this row is unknown
@@ -63,6 +83,28 @@ class ProcurementRow:
     label: str
     amount: Decimal
     by_category: list  # [(category, amount)], in category order
+
+
+def roll_up(lines, item_of, lengths, names):
+    """Lines classified by a code (类 3, 款 5, 项 7 digits) as a tree of rows, one per code
+    level, each the computed sum of the lines under it; `names` names the roll-up codes."""
+    rows = {}
+    for line in lines:
+        item = item_of(line)
+        for n in lengths:
+            if n > len(item.code):
+                break
+            code = item.code[:n]
+            if code not in rows:
+                name = item.name if n == len(item.code) else names.get(code, "")
+                rows[code] = FunctionalRow(code, name)
+                if n > lengths[0]:
+                    rows[code[: n - 2]].children.append(rows[code])
+            rows[code].add(line)
+    for row in rows.values():
+        row.children.sort(key=lambda r: r.code)
+    top = lengths[0]
+    return sorted((row for code, row in rows.items() if len(code) == top), key=lambda r: r.code)
 
 
 class DisclosureFigures:
@@ -133,7 +175,7 @@ class DisclosureFigures:
         return all(line.is_split for line in self.expenditure_lines)
 
     @staticmethod
-    def _expenditure_of(lines):
+    def expenditure_of(lines):
         """Total of some lines: over functional items when they carry them, else basic +
         project (a line without an item only restates the split of the classified ones)."""
         classified = [line for line in lines if line.functional_item_id]
@@ -143,7 +185,7 @@ class DisclosureFigures:
 
     @cached_property
     def expenditure_total(self):
-        return self._expenditure_of(self.expenditure_lines)
+        return self.expenditure_of(self.expenditure_lines)
 
     @cached_property
     def expenditure(self):
@@ -187,7 +229,7 @@ class DisclosureFigures:
 
     def expenditure_from(self, source_code):
         """Expenditure paid from one source (e.g. general_budget for 一般公共预算财政拨款)."""
-        return self._expenditure_of(
+        return self.expenditure_of(
             [line for line in self.expenditure_lines if line.source.code == source_code]
         )
 
@@ -219,29 +261,34 @@ class DisclosureFigures:
         return dict(items.filter(code__in=codes).values_list("code", "name"))
 
     @cached_property
+    def appropriation_sources(self):
+        """The appropriation sources (财政拨款: 一般公共预算, 政府性基金, 国有资本经营) that
+        any line names, in their reference order."""
+        sources = {
+            line.source
+            for line in self.income_lines + self.expenditure_lines
+            if line.source.is_appropriation
+        }
+        return sorted(sources, key=lambda s: (s.order, s.pk))
+
+    @cached_property
     def functional_rows(self):
         """The expenditure table as a tree of 类 → 款 → 项 rows, each a computed roll-up."""
-        rows = {}
-        for line in self.classified_lines:
-            item = line.functional_item
-            for n in LEVEL_LENGTHS:
-                if n > len(item.code):
-                    break
-                code = item.code[:n]
-                if code not in rows:
-                    name = item.name if n == len(item.code) else self.item_names.get(code, "")
-                    rows[code] = FunctionalRow(code, name)
-                    if n > 3:
-                        rows[code[: n - 2]].children.append(rows[code])
-                rows[code].add(line)
-        for row in rows.values():
-            row.children.sort(key=lambda r: r.code)
-        return sorted((row for code, row in rows.items() if len(code) == 3), key=lambda r: r.code)
+        return self.functional_tree(self.classified_lines)
+
+    def functional_tree(self, lines):
+        """Some classified lines as a tree of 类 → 款 → 项 rows, each a computed roll-up."""
+        return roll_up(lines, lambda line: line.functional_item, LEVEL_LENGTHS, self.item_names)
 
     @cached_property
     def finest_level(self):
         """The finest level any line gives (类, 款 or 项), or None without lines."""
-        lengths = [len(line.functional_item.code) for line in self.classified_lines]
+        return self.finest_level_of(self.classified_lines)
+
+    @staticmethod
+    def finest_level_of(lines):
+        """The finest level some classified lines give (类, 款 or 项), or None."""
+        lengths = [len(line.functional_item.code) for line in lines]
         return {3: "类", 5: "款", 7: "项"}[max(lengths)] if lengths else None
 
     @cached_property
@@ -254,6 +301,41 @@ class DisclosureFigures:
     @cached_property
     def basic_by_economic_class(self):
         return total(line.amount for line in self.basic_lines)
+
+    def basic_of_classes(self, classes):
+        """Basic expenditure of the lines under some economic classes (e.g. 301 and 303)."""
+        return total(
+            line.amount for line in self.basic_lines if line.economic_item.code[:3] in classes
+        )
+
+    @cached_property
+    def personnel_cost(self):
+        """人员经费 = 301 工资福利支出 + 303 对个人和家庭的补助."""
+        return self.basic_of_classes(PERSONNEL_CLASSES)
+
+    @cached_property
+    def public_cost(self):
+        """公用经费 = 302 商品和服务支出 + 310 资本性支出."""
+        return self.basic_of_classes(PUBLIC_CLASSES)
+
+    @cached_property
+    def economic_names(self):
+        """Official names of the 类 codes the economic table rolls 款 lines up to."""
+        from .models import EconomicItem
+
+        codes = {line.economic_item.code[:3] for line in self.basic_lines}
+        codes -= {line.economic_item.code for line in self.basic_lines}
+        if not codes:
+            return {}
+        items = EconomicItem.objects.filter(year=self.disclosure.year, code__in=codes)
+        return {item.code: item.name for item in items}
+
+    @cached_property
+    def economic_rows(self):
+        """Basic expenditure as 类 → 款 rows (FunctionalRow shape: amount and prior)."""
+        return roll_up(
+            self.basic_lines, lambda line: line.economic_item, (3, 5), self.economic_names
+        )
 
     # -- "三公" ----------------------------------------------------------------------------
 

@@ -32,18 +32,19 @@ def format_wan(value):
     return "0" if text in {"-0", ""} else text
 
 
-def format_amount(value):
+def format_amount(value, separators=True):
     """Table form: 万元 with two decimals and thousands separators (`11,091.84`)."""
     if value is None:
         return ""
-    return f"{to_wan_2(value):,.2f}"
+    return f"{to_wan_2(value):{',' if separators else ''}.2f}"
 
 
-def format_yuan(value):
+def format_yuan(value, separators=True):
     """Table form in 元 (`91,016,812.35`), for templates whose tables are in 元."""
     if value is None:
         return ""
-    return f"{(Decimal(value) * TEN_THOUSAND).quantize(Decimal('0.01')):,.2f}"
+    yuan = (Decimal(value) * TEN_THOUSAND).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{yuan:{',' if separators else ''}.2f}"
 
 
 def total(values):

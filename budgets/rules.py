@@ -8,7 +8,7 @@ their own rules here, so there is still one place that answers "is this disclosu
 import re
 from dataclasses import dataclass
 
-from .money import format_wan
+from .money import format_wan, total
 
 ERROR, WARNING = "error", "warning"
 RESIDUE = re.compile(r"XX|××|【|】")
@@ -22,6 +22,20 @@ class Problem:
     severity: str  # ERROR blocks submission, WARNING is shown only
     field: str  # a Disclosure field or a line group (income_lines, …)
     message: str
+    table: str = ""  # where a cross-table finding sits: the table's title …
+    row: str = ""  # … the row's label (code and name) …
+    column: str = ""  # … and the column
+
+
+def at(table, row="", column=""):
+    """The place of a finding as people read it: 表“一般公共预算支出表”行“2010301 行政运行”列“基本支出”."""
+    parts = [f"表“{table}”", f"行“{row}”" if row else "", f"列“{column}”" if column else ""]
+    return "".join(parts)
+
+
+def table_problem(severity, field, table, row, column, message):
+    """A finding that points at its table, row and column; the message starts with them."""
+    return Problem(severity, field, f"{at(table, row, column)}：{message}", table, row, column)
 
 
 def rule(func):
@@ -63,13 +77,6 @@ def totals_agree(disclosure):
             "expenditure_lines",
             f"按功能分类的支出合计{format_wan(f.expenditure_by_function)}万元与基本支出加项目支出"
             f"{format_wan(split)}万元不相等。",
-        )
-    if f.basic_lines and f.basic_by_economic_class != f.basic_total:
-        yield Problem(
-            ERROR,
-            "basic_lines",
-            f"按经济分类的基本支出{format_wan(f.basic_by_economic_class)}万元与基本支出合计"
-            f"{format_wan(f.basic_total)}万元不相等。",
         )
 
 
@@ -200,4 +207,113 @@ def units_have_duties(disclosure):
         if unit_year is None or not unit_year.duties.exists():
             yield Problem(
                 ERROR, "department", f"单位“{unit.name}”缺少{disclosure.year}年的职能职责。"
+            )
+
+
+# ---------------------------------------------------------------- across tables
+# The titles are the common national ones (budgets.tables); a finding names the table,
+# the row and the column, so the contact person knows which figure to look at.
+
+SUMMARY, GRANTS, GENERAL_TABLE, ECONOMIC_TABLE, SPENDING = (
+    "部门收支总表",
+    "财政拨款收支总表",
+    "一般公共预算支出表",
+    "一般公共预算基本支出表",
+    "部门支出总表",
+)
+
+
+def _item_label(line):
+    item = line.functional_item
+    return f"{item.code} {item.name}" if item else "未分科目"
+
+
+@rule
+def appropriations_balance(disclosure):
+    """财政拨款收支总表: each fund type's appropriation income equals what it pays for."""
+    if disclosure.kind != disclosure.Kind.BUDGET:
+        return
+    f = disclosure.figures
+    for source in f.appropriation_sources:
+        income, spent = f.income_from(source.code).current, f.expenditure_from(source.code)
+        if income != spent:
+            yield table_problem(
+                ERROR,
+                "expenditure_lines",
+                GRANTS,
+                source.name,
+                "收入预算数/支出预算数",
+                f"{source.name}收入{format_wan(income)}万元，按该资金来源填列的支出"
+                f"{format_wan(spent)}万元，两者应相等。",
+            )
+
+
+@rule
+def economic_total_equals_basic(disclosure):
+    """一般公共预算基本支出表 合计 = the basic column of 一般公共预算支出表."""
+    f = disclosure.figures
+    if not f.basic_lines:
+        return
+    basic = total(x.basic for x in f.expenditure_lines if x.source.code == "general_budget")
+    if f.basic_by_economic_class != basic:
+        yield table_problem(
+            ERROR,
+            "basic_lines",
+            ECONOMIC_TABLE,
+            "合计",
+            "金额",
+            f"按经济分类合计{format_wan(f.basic_by_economic_class)}万元，与{GENERAL_TABLE}的"
+            f"基本支出{format_wan(basic)}万元不相等。",
+        )
+
+
+@rule
+def item_lines_are_split(disclosure):
+    """Every 项 row has 合计 = 基本 + 项目: a 项 line must give both, never only a total
+    (only a coarser line copied from a source that gives no more may)."""
+    for line in disclosure.figures.classified_lines:
+        if len(line.functional_item.code) == 7 and not line.is_split:
+            yield table_problem(
+                ERROR,
+                "expenditure_lines",
+                SPENDING,
+                _item_label(line),
+                "基本支出/项目支出",
+                "项级科目须分别填写基本支出和项目支出，合计由两者相加得出。",
+            )
+
+
+def _line_comparisons(f):
+    """(table, row label, comparison, reason, field) of every line that has a prior year."""
+    for line in f.income_lines:
+        yield "部门收入总表", line.source.name, line.comparison, line.change_reason, "income_lines"
+    for line in f.expenditure_lines:
+        yield SPENDING, _item_label(line), line.comparison, line.change_reason, "expenditure_lines"
+
+
+@rule
+def line_changes_have_reasons(disclosure):
+    """A line that changed by the region's threshold (10 % by default) or more, or came from
+    0, has its reason; a warning unless the region makes it blocking."""
+    from .models import NarrativeTemplate
+
+    template = NarrativeTemplate.for_body(
+        region=disclosure.department.region, year=disclosure.year, kind=disclosure.kind
+    )
+    threshold = template.reason_threshold if template else 10
+    severity = ERROR if template and template.reason_blocking else WARNING
+    for table, row, comparison, reason, field in _line_comparisons(disclosure.figures):
+        change = comparison.change
+        if not change or reason.strip():
+            continue
+        percent = comparison.percent
+        if percent is None or abs(percent) >= threshold:
+            size = "上年为0" if percent is None else f"增减{abs(percent)}%"
+            yield table_problem(
+                severity,
+                field,
+                table,
+                row,
+                "增减原因",
+                f"与上年相比{size}（达到{threshold}%须说明），请填写增减原因。",
             )

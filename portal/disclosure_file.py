@@ -16,7 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from budgets.models import (
+    BasicExpenditureLine,
+    CatalogueTable,
     Disclosure,
+    EconomicItem,
     ExpenditureLine,
     FunctionalItem,
     IncomeLine,
@@ -31,6 +34,7 @@ from budgets.models import (
     VehicleKind,
     VehicleLine,
 )
+from budgets.money import TEN_THOUSAND
 from budgets.workflow import record_publication
 from glossary.models import DisclosureTerm, Term
 from organizations.models import (
@@ -112,6 +116,16 @@ def lookup(model, where, **kwargs):
 class Loader:
     def __init__(self):
         self.report = LoadReport()
+        self.unit = "万元"  # what the file's amounts are given in ([disclosure] amount_unit)
+
+    def money(self, value, where):
+        """An amount of the file in 万元, exact: a file in 元 is converted (÷ 10,000)."""
+        amount = money(value, where)
+        if amount is None or self.unit == "万元":
+            return amount
+        if amount != amount.quantize(Decimal("0.01")):
+            raise DisclosureFileError(f"{where}：以元为单位的金额最多两位小数（精确到分）。")
+        return amount / TEN_THOUSAND
 
     # -- generic writes that skip unchanged rows ---------------------------------------
 
@@ -211,11 +225,35 @@ class Loader:
         unit = choice_value(
             NarrativeTemplate.TableUnit, spec.get("table_unit", "万元"), "模板的 table_unit"
         )
-        self.upsert(
+        template = self.upsert(
             NarrativeTemplate,
             {"region": region, "kind": kind, "first_year": spec["first_year"]},
-            {"name": spec["name"], "template_name": spec["file"], "table_unit": unit},
+            {
+                "name": spec["name"],
+                "template_name": spec["file"],
+                "table_unit": unit,
+                "thousands_separator": spec.get("thousands_separator", True),
+                "reason_threshold": spec.get("reason_threshold", 10),
+                "reason_blocking": spec.get("reason_blocking", False),
+            },
             f"模板 {spec['name']}",
+        )
+        entries = []
+        for order, entry in enumerate(spec.get("tables", []), start=1):
+            if "table" not in entry:
+                raise DisclosureFileError(
+                    f"模板“{spec['name']}”第{order}张表缺少 table（表格代码）。"
+                )
+            entries.append(
+                {
+                    "key": entry["table"],
+                    "order": order,
+                    "title": entry.get("title", ""),
+                    "empty_note": entry.get("empty_note", ""),
+                }
+            )
+        self.sync(
+            CatalogueTable, {"template": template}, ["key"], entries, f"模板“{spec['name']}”的表格"
         )
 
     def load_unit(self, department, year, order, spec):
@@ -262,6 +300,9 @@ class Loader:
 
     def load_disclosure(self, department, spec):
         where = "[disclosure]"
+        self.unit = spec.get("amount_unit", "万元")
+        if self.unit not in ("万元", "元"):
+            raise DisclosureFileError(f"{where} amount_unit：“{self.unit}”无效，应为 万元 或 元。")
         basic, project = spec.get("basic", {}), spec.get("project", {})
         operating, performance = spec.get("operating_cost", {}), spec.get("performance", {})
         vehicles = dict(spec.get("vehicles", {}))
@@ -286,19 +327,21 @@ class Loader:
             "contact_name": spec.get("contact_name", ""),
             "contact_phone": spec.get("contact_phone", ""),
             "income_change_reason": spec.get("income_change_reason", ""),
-            "prior_basic": money(basic.get("prior"), "[disclosure.basic] prior"),
-            "prior_project": money(project.get("prior"), "[disclosure.project] prior"),
+            "prior_basic": self.money(basic.get("prior"), "[disclosure.basic] prior"),
+            "prior_project": self.money(project.get("prior"), "[disclosure.project] prior"),
             "basic_change_reason": basic.get("change_reason", ""),
             "basic_uses": basic.get("uses", ""),
             "project_change_reason": project.get("change_reason", ""),
             "official_expense_change_reason": spec.get("official_expense_change_reason", ""),
-            "operating_cost": money(operating.get("amount"), "[disclosure.operating_cost] amount"),
-            "prior_operating_cost": money(
+            "operating_cost": self.money(
+                operating.get("amount"), "[disclosure.operating_cost] amount"
+            ),
+            "prior_operating_cost": self.money(
                 operating.get("prior"), "[disclosure.operating_cost] prior"
             ),
             "operating_cost_change_reason": operating.get("change_reason", ""),
             "operating_cost_uses": operating.get("uses", ""),
-            "performance_amount": money(
+            "performance_amount": self.money(
                 performance.get("amount"), "[disclosure.performance] amount"
             ),
             "vehicles_counted_on": vehicles.pop("counted_on", None),
@@ -311,8 +354,12 @@ class Loader:
         income = [
             {
                 "source": lookup(IncomeSource, "[disclosure.income]", name=name),
-                "amount": money(line.get("amount"), f"收入“{name}”"),
-                "prior_amount": money(line.get("prior"), f"收入“{name}”上年数"),
+                "amount": self.money(line.get("amount"), f"收入“{name}”"),
+                "prior_amount": self.money(line.get("prior"), f"收入“{name}”上年数"),
+                "prior_execution": self.money(
+                    line.get("prior_execution"), f"收入“{name}”上年执行数"
+                ),
+                "change_reason": line.get("change_reason", ""),
             }
             for name, line in spec.get("income", {}).items()
         ]
@@ -328,25 +375,43 @@ class Loader:
                     "functional_item": lookup(functional_items, at, code=str(code))
                     if code
                     else None,
-                    "basic": money(line.get("basic"), at),
-                    "project": money(line.get("project"), at),
-                    "total": money(line.get("total"), at),
+                    "basic": self.money(line.get("basic"), at),
+                    "project": self.money(line.get("project"), at),
+                    "total": self.money(line.get("total"), at),
+                    "prior_amount": self.money(line.get("prior"), f"{at} prior"),
+                    "prior_execution": self.money(
+                        line.get("prior_execution"), f"{at} prior_execution"
+                    ),
+                    "purpose": line.get("purpose", ""),
+                    "change_reason": line.get("change_reason", ""),
                 }
             )
         self.sync(ExpenditureLine, parent, ["source", "functional_item"], expenditure, "支出")
 
+        basic_lines = [
+            {
+                "economic_item": lookup(
+                    EconomicItem, "[disclosure.basic_economic]", year=year, code=str(code)
+                ),
+                "amount": self.money(line.get("amount"), f"基本支出经济分类“{code}”"),
+                "prior_amount": self.money(line.get("prior"), f"基本支出经济分类“{code}”上年数"),
+            }
+            for code, line in spec.get("basic_economic", {}).items()
+        ]
+        self.sync(BasicExpenditureLine, parent, ["economic_item"], basic_lines, "基本支出经济分类")
+
         projects = []
         for i, entry in enumerate(project.get("key_projects", []), start=1):
             entry = entry if isinstance(entry, dict) else {"name": entry}
-            amount = money(entry.get("amount"), f"第{i}个重点项目")
+            amount = self.money(entry.get("amount"), f"第{i}个重点项目")
             projects.append({"order": i, "name": entry["name"], "amount": amount})
         self.sync(KeyProject, parent, ["order"], projects, "重点项目")
 
         official = [
             {
                 "item": lookup(OfficialExpenseItem, "[disclosure.official_expenses]", name=name),
-                "amount": money(line.get("amount"), f"“三公”经费“{name}”"),
-                "prior_amount": money(line.get("prior"), f"“三公”经费“{name}”上年数"),
+                "amount": self.money(line.get("amount"), f"“三公”经费“{name}”"),
+                "prior_amount": self.money(line.get("prior"), f"“三公”经费“{name}”上年数"),
                 "change_reason": line.get("change_reason", ""),
             }
             for name, line in spec.get("official_expenses", {}).items()
@@ -357,7 +422,7 @@ class Loader:
             {
                 "source": lookup(IncomeSource, "[disclosure.procurement]", name=source),
                 "category": lookup(ProcurementCategory, "[disclosure.procurement]", name=category),
-                "amount": money(amount, f"政府采购“{source}·{category}”"),
+                "amount": self.money(amount, f"政府采购“{source}·{category}”"),
             }
             for source, categories in spec.get("procurement", {}).items()
             for category, amount in categories.items()

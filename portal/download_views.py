@@ -37,7 +37,7 @@ def _json(data):
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _links(request, disclosure):
+def _links(request, disclosure, tables):
     def url(name, *args):
         return request.build_absolute_uri(reverse(f"portal:{name}", args=args))
 
@@ -46,7 +46,7 @@ def _links(request, disclosure):
         "page": url("disclosure", pk),
         "json": url("disclosure_json", pk),
         "xlsx": url("disclosure_xlsx", pk),
-        **{f"csv:{key}": url("disclosure_table_csv", pk, key) for key in opendata.TABLES},
+        **{f"csv:{t.key}": url("disclosure_table_csv", pk, t.key) for t in tables},
         "schema": url("disclosure_schema"),
         "datapackage": url("datapackage"),
     }
@@ -64,10 +64,10 @@ def disclosure_xlsx(request, pk):
 
 def disclosure_table_csv(request, pk, table):
     """One table of a published disclosure as CSV (UTF-8 with BOM, for spreadsheets)."""
-    if table not in opendata.TABLES:
-        raise Http404("没有这张表。")
     disclosure = opendata.get_published(pk)
-    built = next(t for t in opendata.disclosure_tables(disclosure) if t.key == table)
+    built = next((t for t in opendata.disclosure_tables(disclosure) if t.key == table), None)
+    if built is None:
+        raise Http404("没有这张表。")
     name = opendata.document_name(disclosure)
     return _response(
         opendata.render_table_csv(built),
@@ -80,9 +80,8 @@ def disclosure_table_csv(request, pk, table):
 def disclosure_json(request, pk):
     """The whole published disclosure as JSON, valid against disclosure.schema.json."""
     disclosure = opendata.get_published(pk)
-    document = opendata.disclosure_document(
-        disclosure, opendata.disclosure_tables(disclosure), _links(request, disclosure)
-    )
+    tables = opendata.disclosure_tables(disclosure)
+    document = opendata.disclosure_document(disclosure, tables, _links(request, disclosure, tables))
     name = opendata.document_name(disclosure)
     return _response(
         _json(document),

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from budgets.models import Disclosure, NarrativeTemplate
 from budgets.snapshots import snapshot_of
+from budgets.tables import WAN, YUAN, build_tables, catalogue_of, download_entries
 from glossary.models import Term
 from organizations.models import Department
 
@@ -64,6 +65,13 @@ def disclosure_data(disclosure):
     region = disclosure.department.region
     template = NarrativeTemplate.for_body(region=region, year=disclosure.year, kind=disclosure.kind)
     table_unit = template.table_unit if template else NarrativeTemplate.TableUnit.WAN
+    catalogue = catalogue_of(template)
+    tables = build_tables(
+        disclosure,
+        catalogue,
+        unit=YUAN if table_unit == NarrativeTemplate.TableUnit.YUAN else WAN,
+        separators=template.thousands_separator if template else True,
+    )
     snapshot = snapshot_of(disclosure)
     revisions = list(
         Disclosure.objects.revisions_of(disclosure)
@@ -73,6 +81,8 @@ def disclosure_data(disclosure):
     return {
         "disclosure": disclosure,
         "figures": disclosure.figures,
+        "tables": tables,
+        "downloads": download_entries(catalogue),
         "units": snapshot["units"],
         "glossary": snapshot["glossary"],
         "checks": list(disclosure.checks.all()),

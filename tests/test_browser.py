@@ -25,7 +25,9 @@ def test_a_citizen_follows_links_from_home_to_the_2025_disclosure(
     )
     for heading in PART_HEADINGS:
         expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
-    expect(page.get_by_role("table", name="“三公”经费预算表（单位：万元）")).to_be_visible()
+    expect(
+        page.get_by_role("table", name="一般公共预算“三公”经费支出表（单位：万元）")
+    ).to_be_visible()
     expect(page.get_by_text("单位预算公开联系人：严天洁 联系方式：023-63259683")).to_be_visible()
     page.screenshot(path=screenshot_dir / "citizen-disclosure-2025.png", full_page=True)
     assert errors == []
@@ -89,3 +91,19 @@ def test_an_editor_submits_a_reviewer_publishes_and_a_citizen_sees_the_change(
     expect(page.get_by_text("更正原因：测试用更正", exact=False)).to_be_visible()
     page.get_by_role("table", name="第2版更正的内容").scroll_into_view_if_needed()
     page.screenshot(path=screenshot_dir / "workflow-3-citizen-sees-correction.png", full_page=True)
+
+
+def test_a_wide_table_scrolls_in_its_own_region_on_a_phone(
+    live_server, reference, page, screenshot_dir
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + reference.get_absolute_url())
+    region = page.get_by_role("region", name="部门支出总表（单位：万元）")
+    region.scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth")
+    label = region.locator("tbody th").first
+    assert label.evaluate("el => el.getBoundingClientRect().width") >= 100
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.screenshot(path=screenshot_dir / "tables-phone.png", full_page=False)

@@ -31,7 +31,7 @@ def test_the_nearest_region_and_newest_year_win(reference):
 def test_a_region_template_can_print_tables_in_yuan(client, reference):
     NarrativeTemplate.objects.filter(region__name="重庆市").update(table_unit="yuan")
     html = client.get(reference.get_absolute_url()).content.decode()
-    assert "收入预算表（单位：元）" in html and "110,918,400.00" in html
+    assert "部门收入总表（单位：元）" in html and "110,918,400.00" in html
 
 
 def test_a_region_without_template_gets_the_default(client, reference_data):

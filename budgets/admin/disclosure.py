@@ -224,14 +224,24 @@ class PartInline(ReadableAmounts, ScopedChoices, admin.TabularInline):
 class IncomeLineInline(PartInline):
     model = IncomeLine
     part = PART_2
-    fields = ["source", "amount", "prior_amount"]
+    fields = ["source", "amount", "prior_amount", "prior_execution", "change_reason"]
 
 
 class ExpenditureLineInline(PartInline):
     model = ExpenditureLine
     formset = ExpenditureFormSet
     part = PART_2
-    fields = ["source", "functional_item", "basic", "project", "total"]
+    fields = [
+        "source",
+        "functional_item",
+        "basic",
+        "project",
+        "total",
+        "prior_amount",
+        "prior_execution",
+        "purpose",
+        "change_reason",
+    ]
     autocomplete_fields = ["functional_item"]
 
     def get_queryset(self, request):
@@ -247,7 +257,7 @@ class KeyProjectInline(PartInline):
 class BasicExpenditureLineInline(PartInline):
     model = BasicExpenditureLine
     part = PART_3
-    fields = ["economic_item", "amount"]
+    fields = ["economic_item", "amount", "prior_amount"]
     autocomplete_fields = ["economic_item"]
 
 

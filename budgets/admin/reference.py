@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
+    CatalogueTable,
     ClassificationScheme,
     ClassificationVersion,
     EconomicItem,
@@ -94,8 +95,15 @@ class OrderedNameAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class CatalogueTableInline(admin.TabularInline):
+    model = CatalogueTable
+    extra = 0
+    fields = ["order", "key", "title", "empty_note"]
+
+
 @admin.register(NarrativeTemplate)
 class NarrativeTemplateAdmin(admin.ModelAdmin):
+    inlines = [CatalogueTableInline]
     list_display = ["name", "region", "kind", "first_year", "template_name", "table_unit"]
     list_filter = ["kind", "table_unit"]
     search_fields = ["name", "region__name", "template_name"]

@@ -2,6 +2,7 @@
 reference data those figures are classified by. Split by what the modules hold; every public
 name is re-exported here, so `from budgets.models import …` is the one way in."""
 
+from .catalogue import CatalogueTable
 from .disclosure import Disclosure, DisclosureQuerySet, Exemption, PublishedDisclosureError
 from .parts import (
     BasicExpenditureLine,
@@ -34,6 +35,7 @@ __all__ = [
     "ClassificationScheme",
     "ClassificationVersion",
     "BasicExpenditureLine",
+    "CatalogueTable",
     "Disclosure",
     "DisclosureCheck",
     "DisclosureKind",

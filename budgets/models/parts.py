@@ -24,6 +24,25 @@ from .reference import (
 )
 
 
+def prior_execution_field():
+    """上年执行数 of a line: printed where the region's template asks for it."""
+    return MoneyField(
+        _("上年执行数（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("本地区模板要求列示上年执行数时填写；不要求的留空。"),
+    )
+
+
+def line_reason_field():
+    """Why a line changed against last year (the reason rule of budgets.rules asks for it)."""
+    return models.TextField(
+        _("增减原因"),
+        blank=True,
+        help_text=_("与上年相比增减较大（10%及以上）或上年为0时填写，如“主要原因是……”。"),
+    )
+
+
 class DisclosurePartQuerySet(FrozenWhenPublishedQuerySet):
     """Bulk writes on the rows of a disclosure refuse to touch a published version."""
 
@@ -79,6 +98,8 @@ class IncomeLine(DisclosurePart):
         blank=True,
         help_text=_("有上年公开数据时自动带出，可调整。"),
     )
+    prior_execution = prior_execution_field()
+    change_reason = line_reason_field()
 
     class Meta:
         verbose_name = _("收入预算")
@@ -90,7 +111,12 @@ class IncomeLine(DisclosurePart):
                 name="incomeline_unique_source",
                 violation_error_message=_("同一收入来源只能填写一行。"),
             ),
-            non_negative("amount", "prior_amount", name="incomeline_amounts_non_negative"),
+            non_negative(
+                "amount",
+                "prior_amount",
+                "prior_execution",
+                name="incomeline_amounts_non_negative",
+            ),
         ]
 
     def __str__(self):
@@ -132,6 +158,17 @@ class ExpenditureLine(DisclosurePart):
         blank=True,
         help_text=_("仅在来源文件只给出合计、未区分基本和项目支出时填写。"),
     )
+    prior_amount = MoneyField(
+        _("上年预算数（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("本科目上年的预算合计；有上年公开数据时自动带出，可调整。"),
+    )
+    prior_execution = prior_execution_field()
+    purpose = models.TextField(
+        _("主要用途"), blank=True, help_text=_("如“主要用于机关日常运转和在职人员工资”。")
+    )
+    change_reason = line_reason_field()
 
     class Meta:
         verbose_name = _("支出预算")
@@ -163,7 +200,14 @@ class ExpenditureLine(DisclosurePart):
                     "请填写基本支出和项目支出；只有在来源文件未区分时才单独填写合计（且须选择科目）。"
                 ),
             ),
-            non_negative("basic", "project", "total", name="expenditureline_amounts_non_negative"),
+            non_negative(
+                "basic",
+                "project",
+                "total",
+                "prior_amount",
+                "prior_execution",
+                name="expenditureline_amounts_non_negative",
+            ),
         ]
 
     def __str__(self):
@@ -180,6 +224,11 @@ class ExpenditureLine(DisclosurePart):
     def is_split(self):
         return self.total is None
 
+    @property
+    def comparison(self):
+        """This line's 合计 beside last year's budget for it."""
+        return Comparison(self.amount, self.prior_amount)
+
 
 class BasicExpenditureLine(DisclosurePart):
     """Basic expenditure by economic class (一般公共预算财政拨款基本支出表)."""
@@ -195,6 +244,12 @@ class BasicExpenditureLine(DisclosurePart):
         limit_choices_to={"version__scheme": "economic"},
     )
     amount = MoneyField(_("金额（万元）"))
+    prior_amount = MoneyField(
+        _("上年预算数（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("有上年公开数据时自动带出，可调整。"),
+    )
 
     class Meta:
         verbose_name = _("基本支出（按经济分类）")
@@ -206,11 +261,15 @@ class BasicExpenditureLine(DisclosurePart):
                 name="basicline_unique_item",
                 violation_error_message=_("同一经济分类科目只能填写一行。"),
             ),
-            non_negative("amount", name="basicline_amount_non_negative"),
+            non_negative("amount", "prior_amount", name="basicline_amount_non_negative"),
         ]
 
     def __str__(self):
         return str(self.economic_item)
+
+    @property
+    def comparison(self):
+        return Comparison(self.amount, self.prior_amount)
 
 
 class OfficialExpenseLine(DisclosurePart):

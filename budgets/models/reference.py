@@ -276,6 +276,21 @@ class NarrativeTemplate(models.Model):
     table_unit = models.CharField(
         _("表格金额单位"), max_length=10, choices=TableUnit.choices, default=TableUnit.WAN
     )
+    thousands_separator = models.BooleanField(
+        _("金额使用千位分隔符"),
+        default=True,
+        help_text=_("勾选时表格金额写作 12,345,678.90，不勾选时写作 12345678.90。"),
+    )
+    reason_threshold = models.PositiveSmallIntegerField(
+        _("须说明原因的增减幅度（%）"),
+        default=10,
+        help_text=_("表格中某一行与上年相比增减达到此幅度（或上年为0）时，须填写增减原因。"),
+    )
+    reason_blocking = models.BooleanField(
+        _("缺少增减原因时不能提交"),
+        default=False,
+        help_text=_("不勾选时只作提示；勾选后缺少原因的公开文件不能提交审核。"),
+    )
 
     class Meta:
         verbose_name = _("情况说明模板")
@@ -291,9 +306,14 @@ class NarrativeTemplate(models.Model):
         return f"{self.name}（{self.region.name}，{self.first_year}年起）"
 
     @classmethod
-    def for_body(cls, *, region, year, kind):
-        """The template of the nearest region (itself, then its ancestors) in force in `year`."""
+    def for_body(cls, *, region, year, kind, among=None):
+        """The template of the nearest region (itself, then its ancestors) in force in `year`;
+        chosen from `among` (all templates, fetched once) when many bodies are looked up."""
         lineage = region.lineage()
         depth = {r.pk: i for i, r in enumerate(lineage)}
-        candidates = cls.objects.filter(region__in=lineage, first_year__lte=year, kind=kind)
+        if among is None:
+            among = cls.objects.filter(region__in=lineage, first_year__lte=year, kind=kind)
+        candidates = [
+            t for t in among if t.region_id in depth and t.first_year <= year and t.kind == kind
+        ]
         return max(candidates, key=lambda t: (depth[t.region_id], t.first_year), default=None)

@@ -285,7 +285,12 @@ def read_basic_project(r, t):
 
 
 def read_basic_economic(r, t):
-    plan, seen = TablePlan(("amount",)), {}
+    """Basic expenditure by economic item. A 类 row above its 款 rows is their computed
+    roll-up (as the export prints it): checked to add up, never stored. 人员经费 and
+    公用经费 columns are computed too and not read."""
+    plan, seen, rollups = TablePlan(("amount",)), {}, []
+    codes = {text(row.get("code")) for row in t.rows}
+    parents = {c[:3] for c in codes if len(c) == 5}
     for row in t.rows:
         code = r.classification(t, row, "economic")
         amount = r.cell(t, row, "amount")
@@ -294,8 +299,14 @@ def read_basic_economic(r, t):
         if not code:
             r.problem(t.title, row.number, t.columns["code"], "缺少科目编码。")
             continue
+        if code in parents:
+            rollups.append((row, code))
+            continue
         if not r.duplicate(t, row, seen, code, f"科目“{code}”"):
             plan.lines[(code,)] = {"amount": amount}
+    for row, code in rollups:
+        parts = total(v["amount"] for (c,), v in plan.lines.items() if c.startswith(code))
+        r.check_sum(t, row, "amount", parts, "其下各款之和")
     if t.total:
         r.check_sum(t, t.total, "amount", total(v["amount"] for v in plan.lines.values()))
     return plan

@@ -22,21 +22,13 @@ from budgets.models import (
     ProcurementCategory,
     VehicleKind,
 )
+from budgets.tables import SHEET_TITLES
 
 from . import workbook as cells
 from .workbook import CellError, ImportRefused, exact_text, label, limits, sheet_rows, text
 
-# Sheet titles in document order: the same as portal.opendata.TABLES (a test keeps them so).
-SHEETS = {
-    "income": "收入预算表",
-    "expenditure": "支出预算表（按支出功能分类）",
-    "basic-project": "基本支出和项目支出表",
-    "basic-economic": "基本支出表（按经济分类）",
-    "official-expenses": "“三公”经费预算表",
-    "procurement": "政府采购预算表",
-    "vehicles": "车辆情况表",
-    "key-projects": "重点项目表",
-}
+# Sheet titles in document order: those of every download (one dict, in budgets.tables).
+SHEETS = SHEET_TITLES
 GENERAL = "general_budget"
 FUND = "government_fund"
 HEADER_SEARCH_ROWS = 10
@@ -114,6 +106,8 @@ def columns(key, year):
             Col("code", "科目编码"),
             Col("name", "科目名称", False),
             Col("amount", "金额"),
+            Col("personnel", "人员经费", False),  # computed (301 + 303): not read
+            Col("public", "公用经费", False),  # computed (302 + 310): not read
         ],
         "official-expenses": [
             Col("item", "项目"),

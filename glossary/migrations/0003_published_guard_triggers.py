@@ -8,7 +8,7 @@ from budgets.published_guard import GuardPublished
 class Migration(migrations.Migration):
     dependencies = [
         ("glossary", "0002_workflow"),
-        ("budgets", "0009_published_guard_triggers"),
+        ("budgets", "0012_published_guard_triggers"),
     ]
 
     operations = [GuardPublished("DisclosureTerm")]

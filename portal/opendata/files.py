@@ -11,14 +11,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from budgets.sanitize import safe_text
+from budgets.tables import AMOUNT, COUNT, PERCENT, TEXT, WAN
 
 from .tables import (
-    AMOUNT,
-    COUNT,
     FORMAT_VERSION,
     PHASES,
-    TEXT,
-    WAN,
     amount_text,
     csv_header,
     document_name,
@@ -43,6 +40,8 @@ def _xlsx_value(column, value):
         return Decimal(amount_text(value))  # a number cell, exact to the fen
     if column.kind == COUNT:
         return int(value)
+    if column.kind == PERCENT:
+        return Decimal(value)
     return _xlsx_text(value)
 
 
@@ -124,6 +123,8 @@ def _csv_value(column, value):
         return amount_text(value)
     if column.kind == COUNT:
         return str(int(value))
+    if column.kind == PERCENT:
+        return f"{value:.2f}"
     return safe_text(value)
 
 
@@ -148,6 +149,8 @@ def _json_value(column, value):
         return amount_text(value)
     if column.kind == COUNT:
         return None if value is None else int(value)
+    if column.kind == PERCENT:
+        return None if value is None else f"{value:.2f}"
     return "" if value is None else str(value)
 
 

@@ -6,11 +6,19 @@ import io
 
 from django.conf import settings
 
-from budgets.models import FunctionalItem
+from budgets.models import EconomicItem, FunctionalItem
 from budgets.sanitize import safe_text
+from budgets.tables import REGISTRY, SHEET_TITLES
 
 from ..pages import REGION_DEPTH
-from .tables import PHASES, TABLES, WAN, amount_text, current_disclosures, disclosure_tables
+from .tables import (
+    PHASES,
+    WAN,
+    all_templates,
+    amount_text,
+    current_disclosures,
+    disclosure_tables,
+)
 
 # ---------------------------------------------------------------- the data package
 
@@ -43,6 +51,37 @@ _COMPARISON = [
 _FUNCTIONAL = "functional-classification:generic"
 _ECONOMIC = "economic-classification:generic"
 
+# The expenditure table by functional class, 类 › 款 › 项.
+_FUNCTIONAL_FIELDS = [
+    _field(
+        "code",
+        "string",
+        "科目编码",
+        "支出功能分类科目编码：类3位、款5位、项7位。",
+        f"{_FUNCTIONAL}:code",
+    ),
+    _field("name", "string", "科目名称", column_type=f"{_FUNCTIONAL}:label"),
+    _amount("amount", "合计", "基本支出与项目支出之和。", _VALUE),
+    _amount("basic", "基本支出", "来源文件未区分时为空。"),
+    _amount("project", "项目支出", "来源文件未区分时为空。"),
+]
+# 收支总表: income items beside expenditure items (a row may have only one side).
+_TWO_SIDED = [
+    _field("income_item", "string", "收入项目", column_type="fin-source:generic:label"),
+    _amount("income", "收入预算数", "本年度收入预算数。"),
+    _field("expenditure_item", "string", "支出项目"),
+    _amount("expenditure", "支出预算数", "本年度支出预算数。"),
+]
+# A 财政拨款 expenditure table of one fund type: the expenditure table's fields and more.
+_BY_FUND = [
+    *_FUNCTIONAL_FIELDS,
+    _amount("prior_amount", "上年预算数", "未知时为空。"),
+    _amount("change", "增减", "本年数减上年数，减少为负数；上年未知时为空。"),
+    _field(
+        "change_percent", "number", "增减%", "增减占上年数的百分比，两位小数；上年为0或未知时为空。"
+    ),
+]
+
 # Per resource: its title, its money direction (None: not money) and its own fields, whose
 # names are the table's column keys (procurement is unpivoted into one row per category).
 RESOURCES = {
@@ -53,22 +92,7 @@ RESOURCES = {
             *_COMPARISON,
         ],
     ),
-    "expenditure": (
-        "expenditure",
-        [
-            _field(
-                "code",
-                "string",
-                "科目编码",
-                "支出功能分类科目编码：类3位、款5位、项7位。",
-                f"{_FUNCTIONAL}:code",
-            ),
-            _field("name", "string", "科目名称", column_type=f"{_FUNCTIONAL}:label"),
-            _amount("amount", "合计", "基本支出与项目支出之和。", _VALUE),
-            _amount("basic", "基本支出", "来源文件未区分时为空。"),
-            _amount("project", "项目支出", "来源文件未区分时为空。"),
-        ],
-    ),
+    "expenditure": ("expenditure", _FUNCTIONAL_FIELDS),
     "basic-project": (
         "expenditure",
         [
@@ -92,7 +116,9 @@ RESOURCES = {
                 f"{_ECONOMIC}:code",
             ),
             _field("name", "string", "科目名称", column_type=f"{_ECONOMIC}:label"),
-            _amount("amount", "金额", "基本支出。", _VALUE),
+            _amount("amount", "金额", "基本支出；“类”行为其下各款之和（row_level 为0）。", _VALUE),
+            _amount("personnel", "人员经费", "301、303类的基本支出；其他类为空。"),
+            _amount("public", "公用经费", "302、310类的基本支出；其他类为空。"),
         ],
     ),
     "official-expenses": (
@@ -122,6 +148,11 @@ RESOURCES = {
             _field("planned", "integer", "本年拟购置（辆）"),
         ],
     ),
+    "summary": (None, _TWO_SIDED),
+    "appropriation-summary": (None, _TWO_SIDED),
+    "general-budget": ("expenditure", _BY_FUND),
+    "government-fund": ("expenditure", _BY_FUND),
+    "state-capital": ("expenditure", _BY_FUND),
     "key-projects": (
         "expenditure",
         [
@@ -273,6 +304,11 @@ def _resource(name, title, fields, description, primary_key=None):
 PACKAGE_RESOURCES = ["disclosures", *RESOURCES, "table-notes"]
 
 
+def _title(name):
+    """A table's title in the package: its sheet title if importable, else its common one."""
+    return SHEET_TITLES.get(name) or REGISTRY[name].title
+
+
 def datapackage_descriptor():
     """datapackage.json: every published disclosure, all departments and years, as CSV
     resources (Frictionless Data Package, Open Fiscal Data Package column types)."""
@@ -289,9 +325,9 @@ def datapackage_descriptor():
         resources.append(
             _resource(
                 name,
-                TABLES[name],
+                _title(name),
                 _fields_of(name),
-                f"各公开文件的{TABLES[name]}的各行（不含合计行）。",
+                f"各公开文件的{_title(name)}的各行（不含合计行）。",
             )
         )
     resources.append(
@@ -341,6 +377,20 @@ def package_disclosures():
     for d in live:
         codes = d.figures.functional_parent_codes
         d.figures.item_names = {c: names[(d.year, c)] for c in codes if (d.year, c) in names}
+    # The same for the 类 names of the basic expenditure by economic class.
+    economic = {
+        (d.year, line.economic_item.code[:3]) for d in disclosures for line in d.figures.basic_lines
+    }
+    classes = {}
+    if economic:
+        items = EconomicItem.objects.filter(
+            year__in={year for year, _ in economic}, code__in={code for _, code in economic}
+        )
+        classes = {(item.year, item.code): item.name for item in items}
+    for d in disclosures:
+        d.figures.economic_names = {
+            code: name for (year, code), name in classes.items() if year == d.year
+        }
     return disclosures
 
 
@@ -403,9 +453,10 @@ def _table_records(d, table):
 def package_records(disclosures, page_url):
     """{resource name: [record, …]} for all `disclosures`; `page_url(d)` gives a page URL."""
     records = {name: [] for name in PACKAGE_RESOURCES}
+    templates = all_templates()
     for d in disclosures:
         records["disclosures"].append(_disclosure_record(d, page_url(d)))
-        for table in disclosure_tables(d):
+        for table in disclosure_tables(d, templates):
             records[table.key].extend(_table_records(d, table))
             if table.note:
                 records["table-notes"].append(

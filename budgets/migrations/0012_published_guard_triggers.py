@@ -6,7 +6,7 @@ from budgets.published_guard import GuardPublished
 
 
 class Migration(migrations.Migration):
-    dependencies = [("budgets", "0008_content_checksum")]
+    dependencies = [("budgets", "0011_content_checksum")]
 
     operations = [
         GuardPublished("Disclosure"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0007_classification_item_version_required'),
+        ('budgets', '0010_reason_rule_per_region'),
     ]
 
     operations = [

@@ -1,0 +1,434 @@
+"""The standard tables of a disclosure (公开表格), each declared once (STYLE.md §16).
+
+A `TableDef` says what a table is: its key, its default title, the note printed when it is
+empty, and how its columns and rows are computed from `budgets.figures`. Which tables a region
+prints, under which titles, in which order and unit, is reference data: the catalogue entries
+of its narrative template (`CatalogueTable`), or the common national set when it has none.
+The page, the downloads and the data package all render the `Table`s built here, so they
+cannot disagree. Building reads only the disclosure's prefetched lines (no query of its own
+beyond the names of roll-up codes, fetched once).
+"""
+
+from dataclasses import dataclass
+from itertools import zip_longest
+
+from .figures import PERSONNEL_CLASSES, PUBLIC_CLASSES, Comparison
+from .money import total
+
+AMOUNT, COUNT, TEXT = "amount", "count", "text"
+PERCENT = "percent"  # a change in % of last year's figure
+WAN, YUAN, VEHICLES = "万元", "元", "辆"
+
+
+# ---------------------------------------------------------------- the built structure
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # stable ASCII name: JSON key, data-package field name
+    title: str  # the header people read, e.g. 2025年预算数
+    kind: str = TEXT  # TEXT, AMOUNT (万元, Decimal), COUNT (whole number) or PERCENT
+
+
+@dataclass(frozen=True)
+class Row:
+    values: tuple  # one per column; None where a figure is unknown
+    level: int = 0  # 0 = top row (top rows add up to the total); 1, 2 = part of the row above
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    unit: str  # what its amounts print in: 万元 or 元 (辆 for counts)
+    columns: tuple
+    rows: tuple
+    total: Row | None = None
+    note: str = ""  # "本表无数据：…" for an empty table, "说明：…" for a partial one
+    separators: bool = True  # thousands separators in printed amounts (12,345.67)
+
+    def values(self, row):
+        """A row as {column key: value}."""
+        return dict(zip((c.key for c in self.columns), row.values, strict=True))
+
+    @property
+    def label_index(self):
+        """The column that names a row (its `<th scope="row">`): the name beside a code."""
+        keys = [c.key for c in self.columns]
+        return keys.index("name") if "name" in keys else 0
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a table's builder returns; `Table` adds the catalogue's title, unit and note."""
+
+    columns: tuple
+    rows: list
+    total: Row | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TableDef:
+    key: str
+    title: str  # the common national title; a catalogue entry may print another
+    empty: str  # why the table is empty, when it is (空表并说明)
+    build: object  # (disclosure, figures) -> Built
+    counts: bool = False  # measured in 辆, not money
+
+
+REGISTRY = {}
+
+
+def table(key, title, *, empty, counts=False):
+    """Register a table builder under `key` (its URL, sheet and JSON name)."""
+
+    def register(build):
+        REGISTRY[key] = TableDef(key, title, empty, build, counts)
+        return build
+
+    return register
+
+
+# ---------------------------------------------------------------- shared pieces
+
+
+def _comparison_columns(first, this, prior):
+    return (
+        first,
+        Column("amount", this, AMOUNT),
+        Column("prior_amount", prior, AMOUNT),
+        Column("change", "增减", AMOUNT),
+    )
+
+
+def _comparison_row(label, comparison, level=0):
+    return Row((label, comparison.current, comparison.prior, comparison.change), level)
+
+
+def _functional_rows(rows, level=0):
+    for row in rows:
+        yield Row((row.code, row.name, row.amount, row.basic, row.project), level)
+        yield from _functional_rows(row.children, level + 1)
+
+
+FUNCTIONAL_COLUMNS = (
+    Column("code", "科目编码"),
+    Column("name", "科目名称"),
+    Column("amount", "合计", AMOUNT),
+    Column("basic", "基本支出", AMOUNT),
+    Column("project", "项目支出", AMOUNT),
+)
+
+
+def _functional_table(f, lines, tree=None):
+    """类 › 款 › 项 rows of some expenditure lines (their `tree`, when already built), their
+    合计 row and what is not published."""
+    classified = [line for line in lines if line.functional_item_id]
+    finest = f.finest_level_of(classified)
+    notes = []
+    if finest and finest != "项":
+        notes.append(f"本文件只公布到功能分类“{finest}”级，款、项细目未公布")
+    elif lines and not classified:
+        notes.append("本文件未按支出功能分类公布支出")
+    if not all(line.is_split for line in lines):
+        notes.append("各科目的基本支出和项目支出划分未公布（表中留空），合计行为全部支出的划分")
+    basic, project = total(x.basic for x in lines), total(x.project for x in lines)
+    rows = list(_functional_rows(f.functional_tree(classified) if tree is None else tree))
+    return Built(
+        FUNCTIONAL_COLUMNS,
+        rows,
+        Row(("合计", "", f.expenditure_of(lines), basic, project)),
+        f"说明：{'；'.join(notes)}。" if notes else "",
+    )
+
+
+TWO_SIDED_COLUMNS = (
+    Column("income_item", "收入项目"),
+    Column("income", "收入预算数", AMOUNT),
+    Column("expenditure_item", "支出项目"),
+    Column("expenditure", "支出预算数", AMOUNT),
+)
+
+
+def _two_sided(left, right, left_total, right_total):
+    """A 收支总表: income items on the left, expenditure items on the right, side by side."""
+    columns = TWO_SIDED_COLUMNS
+    rows = [
+        Row((*(a or ("", None)), *(b or ("", None)))) for a, b in zip_longest(left, right) if a or b
+    ]
+    return Built(columns, rows, Row(("收入合计", left_total, "支出合计", right_total)))
+
+
+# ---------------------------------------------------------------- the tables
+
+
+@table("summary", "部门收支总表", empty="本年度没有收支预算数据。")
+def _summary(d, f):
+    income = [(line.source.name, line.amount) for line in f.income_lines]
+    expenditure = [(row.name or row.code, row.amount) for row in f.functional_rows]
+    if not f.classified_lines and f.expenditure_lines:
+        expenditure = [("基本支出", f.basic_total), ("项目支出", f.project_total)]
+    if not income and not expenditure:
+        return Built(TWO_SIDED_COLUMNS, [])
+    return _two_sided(income, expenditure, f.income.current, f.expenditure.current)
+
+
+@table("income", "部门收入总表", empty="本年度没有收入预算数据。")
+def _income(d, f):
+    columns = _comparison_columns(
+        Column("source", "收入来源"), f"{d.year}年预算数", f"{d.prior_year}年预算数"
+    )
+    rows = [_comparison_row(line.source.name, line.comparison) for line in f.income_lines]
+    return Built(columns, rows, _comparison_row("合计", f.income))
+
+
+@table("expenditure", "部门支出总表", empty="本年度没有支出预算数据。")
+def _expenditure(d, f):
+    built = _functional_table(f, f.expenditure_lines, f.functional_rows)
+    # The whole disclosure's split is known even where its lines give only totals.
+    whole = Row(("合计", "", f.expenditure.current, f.basic.current, f.project.current))
+    return Built(built.columns, built.rows, whole, built.note)
+
+
+@table("appropriation-summary", "财政拨款收支总表", empty="本年度没有财政拨款收支。")
+def _appropriation_summary(d, f):
+    sources = f.appropriation_sources
+    income = [(s.name, f.income_from(s.code).current) for s in sources]
+    spending = [(f"{s.name}支出", f.expenditure_from(s.code)) for s in sources]
+    if not any(amount for _, amount in income + spending):
+        return Built(TWO_SIDED_COLUMNS, [])
+    return _two_sided(
+        income,
+        spending,
+        total(amount for _, amount in income),
+        total(amount for _, amount in spending),
+    )
+
+
+COMPARED_COLUMNS = (
+    *FUNCTIONAL_COLUMNS,
+    Column("prior_amount", "上年预算数", AMOUNT),
+    Column("change", "增减", AMOUNT),
+    Column("change_percent", "增减%", PERCENT),
+)
+
+
+def _compared(row, comparison):
+    return Row((*row.values, comparison.prior, comparison.change, comparison.percent), row.level)
+
+
+def _fund_table(source_code):
+    """A 财政拨款 expenditure table of one fund type: 类 › 款 › 项 with basic/project, last
+    year's budget, the change and its percentage."""
+
+    def build(d, f):
+        lines = [line for line in f.expenditure_lines if line.source.code == source_code]
+        if not lines:
+            return Built(COMPARED_COLUMNS, [])
+        tree = f.functional_tree([x for x in lines if x.functional_item_id])
+        built = _functional_table(f, lines, tree)
+        flat = list(_flatten(tree))
+        rows = [_compared(row, tree.comparison) for row, tree in zip(built.rows, flat, strict=True)]
+        priors = [line.prior_amount for line in lines]
+        whole = Comparison(built.total.values[2], None if None in priors else total(priors))
+        return Built(COMPARED_COLUMNS, rows, _compared(built.total, whole), built.note)
+
+    return build
+
+
+def _flatten(tree):
+    for row in tree:
+        yield row
+        yield from _flatten(row.children)
+
+
+table("general-budget", "一般公共预算支出表", empty="本年度没有一般公共预算财政拨款支出。")(
+    _fund_table("general_budget")
+)
+table(
+    "government-fund",
+    "政府性基金预算支出表",
+    empty="本单位本年度没有使用政府性基金预算拨款安排的支出。",
+)(_fund_table("government_fund"))
+table(
+    "state-capital",
+    "国有资本经营预算支出表",
+    empty="本单位本年度没有使用国有资本经营预算拨款安排的支出。",
+)(_fund_table("state_capital"))
+
+
+@table("basic-project", "基本支出和项目支出表", empty="本年度没有支出预算数据。")
+def _basic_project(d, f):
+    columns = _comparison_columns(Column("item", "项目"), f"{d.year}年", f"{d.prior_year}年")
+    rows = [_comparison_row(label, c, int(indented)) for label, c, indented in f.headline_rows]
+    return Built(columns, rows if f.expenditure_lines else [])
+
+
+@table(
+    "basic-economic",
+    "一般公共预算基本支出表",
+    empty="本年度没有填报基本支出的经济分类明细。",
+)
+def _basic_economic(d, f):
+    columns = (
+        Column("code", "科目编码"),
+        Column("name", "科目名称"),
+        Column("amount", "金额", AMOUNT),
+        Column("personnel", "人员经费", AMOUNT),
+        Column("public", "公用经费", AMOUNT),
+    )
+
+    def rows(tree, level=0):
+        for row in tree:
+            cls = row.code[:3]
+            personnel = row.amount if cls in PERSONNEL_CLASSES else None
+            public = row.amount if cls in PUBLIC_CLASSES else None
+            yield Row((row.code, row.name, row.amount, personnel, public), level)
+            yield from rows(row.children, level + 1)
+
+    whole = Row(("合计", "", f.basic_by_economic_class, f.personnel_cost, f.public_cost))
+    return Built(columns, list(rows(f.economic_rows)), whole)
+
+
+@table("official-expenses", "一般公共预算“三公”经费支出表", empty="本年度没有“三公”经费预算。")
+def _official_expenses(d, f):
+    columns = _comparison_columns(
+        Column("item", "项目"), f"{d.year}年预算数", f"{d.prior_year}年预算数"
+    )
+    rows = [
+        _comparison_row(label, c, int(indented)) for label, c, indented in f.official_expense_table
+    ]
+    return Built(columns, rows, _comparison_row("合计", f.official_expenses))
+
+
+@table("procurement", "政府采购预算表", empty="本年度没有政府采购预算。")
+def _procurement(d, f):
+    categories = f.procurement.by_category
+    columns = (
+        Column("source", "资金来源"),
+        *(Column(f"category:{category.name}", category.name, AMOUNT) for category, _ in categories),
+        Column("amount", "合计", AMOUNT),
+    )
+
+    def row(r):
+        return Row((r.label, *(amount for _, amount in r.by_category), r.amount))
+
+    return Built(columns, [row(r) for r in f.procurement_by_source], row(f.procurement))
+
+
+@table("vehicles", "车辆情况表", empty="本公开文件未填报车辆情况。", counts=True)
+def _vehicles(d, f):
+    counted = d.vehicles_counted_on
+    held = f"实有车辆（截至{counted.year}年{counted.month}月）" if counted else "实有车辆"
+    columns = (
+        Column("kind", "车辆类型"),
+        Column("held", held, COUNT),
+        Column("planned", f"{d.year}年拟购置", COUNT),
+    )
+    rows = [Row((line.kind.name, line.held, line.planned)) for line in f.vehicle_lines]
+    return Built(columns, rows, Row(("合计", f.vehicles_held, f.vehicles_planned)))
+
+
+@table("key-projects", "项目支出表", empty="本公开文件未列出重点项目。")
+def _key_projects(d, f):
+    columns = (
+        Column("number", "序号", COUNT),
+        Column("name", "项目名称"),
+        Column("amount", "金额", AMOUNT),
+    )
+    rows = [Row((i, p.name, p.amount)) for i, p in enumerate(f.key_projects, start=1)]
+    note = (
+        "说明：公开文本未列金额的项目，金额栏留空。"
+        if any(p.amount is None for p in f.key_projects)
+        else ""
+    )
+    return Built(columns, rows, None, note)
+
+
+# ---------------------------------------------------------------- catalogues
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One table of a catalogue: its key, and the title and empty note the region prints
+    ("" keeps the definition's)."""
+
+    key: str
+    title: str = ""
+    empty_note: str = ""
+
+
+# The common national set (财预〔2016〕143号 and the usual templates): what a region prints
+# when its template names no tables of its own.
+COMMON_SET = (
+    Entry("summary"),
+    Entry("income"),
+    Entry("expenditure"),
+    Entry("appropriation-summary"),
+    Entry("general-budget"),
+    Entry("government-fund"),
+    Entry("state-capital"),
+    Entry("basic-economic"),
+    Entry("official-expenses"),
+)
+
+
+# The eight tables the fill-in workbook reads back, under the sheet titles it finds them by:
+# every download holds them (a published disclosure's workbook imports into a new draft).
+SHEET_TITLES = {
+    "income": "收入预算表",
+    "expenditure": "支出预算表（按支出功能分类）",
+    "basic-project": "基本支出和项目支出表",
+    "basic-economic": "基本支出表（按经济分类）",
+    "official-expenses": "“三公”经费预算表",
+    "procurement": "政府采购预算表",
+    "vehicles": "车辆情况表",
+    "key-projects": "重点项目表",
+}
+
+
+def download_entries(catalogue):
+    """The tables a disclosure's downloads hold: its region's catalogue in its order, the
+    importable ones under their sheet titles, then those of the eight it leaves out."""
+    keys = {entry.key for entry in catalogue}
+    entries = [Entry(e.key, SHEET_TITLES.get(e.key, e.title), e.empty_note) for e in catalogue]
+    entries += [Entry(key, title) for key, title in SHEET_TITLES.items() if key not in keys]
+    return tuple(entries)
+
+
+def catalogue_of(template):
+    """The catalogue a narrative template prints (its own entries, else the common set)."""
+    if template is None:
+        return COMMON_SET
+    entries = [
+        Entry(t.key, t.title, t.empty_note) for t in template.catalogue.all() if t.key in REGISTRY
+    ]
+    return tuple(entries) or COMMON_SET
+
+
+def build_table(disclosure, entry, *, unit=WAN, separators=True):
+    """One table of the catalogue for a `for_page()` disclosure; without rows it keeps its
+    header (when it has one) and says why it is empty."""
+    definition = REGISTRY[entry.key]
+    built = definition.build(disclosure, disclosure.figures)
+    title = entry.title or definition.title
+    unit = VEHICLES if definition.counts else unit
+    if not built.rows:
+        note = f"本表无数据：{entry.empty_note or definition.empty}"
+        return Table(entry.key, title, unit, built.columns, (), None, note, separators)
+    return Table(
+        entry.key,
+        title,
+        unit,
+        built.columns,
+        tuple(built.rows),
+        built.total,
+        built.note,
+        separators,
+    )
+
+
+def build_tables(disclosure, entries, *, unit=WAN, separators=True):
+    """Every table of a catalogue, in its order."""
+    return [build_table(disclosure, entry, unit=unit, separators=separators) for entry in entries]

@@ -1,0 +1,118 @@
+"""Benchmark of the disclosure page: 10 lines against 1,000 (every table in one pass).
+
+    .venv/bin/python tests/benchmarks/bench_page.py [--small 10] [--large 1000] [--runs 5]
+
+Runs on a throwaway test database (in-memory SQLite with the test settings, or a `test_…`
+PostgreSQL database when DATABASE_URL names one). Two published disclosures of a synthetic
+classification year, one 项 expenditure line (and one economic line) per step, are rendered
+through the test client; it reports the queries of each page (they must be equal) and the
+best render time of `--runs` (the large page may take at most twice the small one's).
+The target comes from issue 10 (“Speed”); results are recorded in README.md by hand.
+"""
+
+import argparse
+import os
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+
+YEAR = 2031
+
+
+def disclosure_with(lines, name):
+    """A published disclosure of YEAR with `lines` 项 lines (in 20 类 × 50 per 款)."""
+    from budgets.models import Disclosure, ExpenditureLine, FunctionalItem, IncomeLine
+    from budgets.workflow import record_publication
+    from tests import factories
+
+    d = Disclosure.objects.create(department=factories.department(name), year=YEAR)
+    rows = []
+    for n in range(lines):
+        lei, rest = divmod(n, 1000)
+        kuan, xiang = divmod(rest, 50)
+        code = f"{201 + lei}{kuan + 1:02d}{xiang + 1:02d}"
+        for c in (code[:3], code[:5], code):
+            FunctionalItem.objects.get_or_create(year=YEAR, code=c, defaults={"name": f"科目{c}"})
+        rows.append(
+            ExpenditureLine(
+                disclosure=d,
+                source=factories.source(),
+                functional_item=FunctionalItem.objects.get(year=YEAR, code=code),
+                basic=Decimal("1.25"),
+                project=Decimal("0.75"),
+                prior_amount=Decimal("1.9"),
+            )
+        )
+    ExpenditureLine.objects.bulk_create(rows, batch_size=1000)
+    IncomeLine.objects.create(disclosure=d, source=factories.source(), amount=Decimal(2 * lines))
+    return record_publication(disclosure=d)
+
+
+def measure(client, d, runs):
+    """(queries, best seconds) of rendering the disclosure's page."""
+    url = d.get_absolute_url()
+    client.get(url)  # warm up templates and caches of code (not of the page)
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    # A wrapper, not CaptureQueriesContext: the end of each request closes the connection.
+    with connection.execute_wrapper(count):
+        assert client.get(url).status_code == 200
+    best = min(_timed(client, url) for _ in range(runs))
+    return len(executed), best
+
+
+def _timed(client, url):
+    started = time.perf_counter()
+    client.get(url)
+    return time.perf_counter() - started
+
+
+def run(small, large, runs):
+    from django.apps import apps
+
+    from budgets import reference_data
+
+    reference_data.install(apps)
+    client = Client()
+    results = {n: measure(client, disclosure_with(n, f"基准局{n}"), runs) for n in (small, large)}
+    (q_small, t_small), (q_large, t_large) = results[small], results[large]
+    print(f"数据库：{connection.vendor}")
+    print(f"{small}行：{q_small}次查询，{t_small * 1000:.0f} ms")
+    print(f"{large}行：{q_large}次查询，{t_large * 1000:.0f} ms（{t_large / t_small:.2f}倍）")
+    print("查询次数相同：" + ("是" if q_small == q_large else "否"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", type=int, default=10)
+    parser.add_argument("--large", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    setup_test_environment()
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(args.small, args.large, args.runs)
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0)
+        teardown_test_environment()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""A second region's template, held as data: nine tables in 元 with thousands separators,
+the glossary third, a fictional department with consistent 项-level figures. Loaded beside
+the reference with no model change; every table figure is on its page and in every download."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import frictionless
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from budgets.models import Disclosure
+from budgets.money import format_yuan
+from budgets.rules import ERROR, check_disclosure
+from budgets.tables import AMOUNT
+from portal import opendata
+from portal.disclosure_file import load_disclosure_file
+from tests.pagetext import visible_text
+from tests.test_opendata import package_files
+
+DATA = Path(__file__).resolve().parent.parent / "portal" / "data"
+SECOND = DATA / "qingshan-donghu-npc-office-2025.toml"
+NINE = [
+    "部门财务收支预算总表",
+    "部门收入预算表",
+    "部门支出预算表",
+    "财政拨款收支预算总表",
+    "一般公共预算财政拨款支出预算表",
+    "一般公共预算财政拨款基本支出预算表",
+    "一般公共预算“三公”经费支出预算表",
+    "政府性基金预算财政拨款支出预算表",
+    "国有资本经营预算财政拨款支出预算表",
+]
+
+
+@pytest.fixture
+def second(reference):
+    return Disclosure.objects.for_page().get(pk=load_disclosure_file(SECOND).disclosure.pk)
+
+
+@pytest.fixture
+def page(client, second):
+    response = client.get(second.get_absolute_url())
+    assert response.status_code == 200
+    return visible_text(response.content.decode())
+
+
+def page_tables(second):
+    """The nine tables as the page builds them (catalogue order and titles)."""
+    from portal.pages import disclosure_data
+
+    return disclosure_data(second)["tables"]
+
+
+def figures(table):
+    """Every amount of a table (rows and total) that is known."""
+    rows = [*table.rows, *([table.total] if table.total else [])]
+    return [
+        value
+        for row in rows
+        for column, value in zip(table.columns, row.values, strict=True)
+        if column.kind == AMOUNT and value is not None
+    ]
+
+
+def test_it_loads_beside_the_reference_and_loading_again_changes_nothing(reference, second):
+    assert Disclosure.objects.published().count() == 2
+    assert load_disclosure_file(SECOND).changed == 0
+
+
+def test_its_page_prints_the_nine_tables_in_yuan_with_the_glossary_third(page):
+    assert [title for title in NINE if f"{title}（单位：元）" not in page] == []
+    order = [page.index(h) for h in ("一、部门基本情况", "二、部门预算收支情况", "三、名词解释")]
+    assert order == sorted(order) and page.index("三、名词解释") < page.index("四、“三公”经费")
+    assert "本表无数据：本部门2025年没有使用政府性基金预算拨款安排的支出，故本表为空。" in page
+
+
+def test_its_figures_are_consistent_and_pass_every_rule(second):
+    f = second.figures
+    assert f.income.current == f.expenditure.current == Decimal("1088.506134")
+    assert f.basic_by_economic_class == f.split_from("general_budget")[0].current
+    assert f.finest_level == "项"
+    assert [p for p in check_disclosure(second) if p.severity == ERROR] == []
+
+
+def test_every_table_figure_is_on_its_page_in_yuan(second, page):
+    tables = page_tables(second)
+    assert [t.title for t in tables] == NINE
+    missing = [
+        (t.title, value) for t in tables for value in figures(t) if format_yuan(value) not in page
+    ]
+    assert missing == []
+    assert "10,765,061.34" in page and "1,088.51万元" not in page
+
+
+def test_every_table_figure_is_in_every_download(client, second, tmp_path):
+    pk = second.pk
+    downloads = {t.key: t for t in opendata.disclosure_tables(second)}
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("portal:disclosure_xlsx", args=[pk])).content)
+    )
+    document = json.loads(client.get(reverse("portal:disclosure_json", args=[pk])).content)
+    package_files(client, tmp_path)
+    package = frictionless.Package(tmp_path / "datapackage.json")
+    packaged = {r.name: r.read_rows() for r in package.resources}
+    for table in page_tables(second):
+        download = downloads[table.key]
+        wanted = {opendata.amount_text(v) for v in figures(table)}
+        sheet = {
+            opendata.amount_text(c.value)
+            for row in book[download.title].iter_rows()
+            for c in row
+            if isinstance(c.value, int | float | Decimal)
+        }
+        csv_text = client.get(
+            reverse("portal:disclosure_table_csv", args=[pk, table.key])
+        ).content.decode("utf-8-sig")
+        cells = {cell for row in csv.reader(io.StringIO(csv_text)) for cell in row}
+        entry = document["tables"][table.key]
+        in_json = {
+            v
+            for row in [*entry["rows"], entry["total"] or {"values": {}}]
+            for v in row["values"].values()
+        }
+        assert wanted <= sheet, table.title
+        assert wanted <= cells, table.title
+        assert wanted <= in_json, table.title
+        rows = [r for r in packaged[table.key] if r["disclosure_id"] == pk]
+        in_package = {
+            opendata.amount_text(v) for r in rows for v in r.values() if isinstance(v, Decimal)
+        }
+        # the package holds the rows (its total is their sum, not a row of its own)
+        row_figures = {
+            opendata.amount_text(v)
+            for row in table.rows
+            for v in row.values
+            if isinstance(v, Decimal)
+        }
+        assert row_figures <= in_package, table.title
