@@ -51,9 +51,9 @@ def page(client, second):
 
 def page_tables(second):
     """The nine tables as the page builds them (catalogue order and titles)."""
-    from portal.pages import disclosure_data
+    from portal.pages import body_data
 
-    return disclosure_data(second)["tables"]
+    return body_data(second)["tables"]
 
 
 def figures(table):
