@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import YEAR_VALIDATORS, Region
 
+from ..narrative_files import validate_narrative_file
+
 
 class DisclosureKind(models.TextChoices):
     BUDGET = "budget", _("部门预算")
@@ -271,7 +273,10 @@ class NarrativeTemplate(models.Model):
     template_name = models.CharField(
         _("模板文件"),
         max_length=200,
-        help_text=_("templates/ 下的路径，如 narratives/chongqing-budget-2025.html"),
+        help_text=_(
+            "templates/ 下的路径，如 narratives/chongqing-budget-2025.html；保存时检查文件存在。"
+        ),
+        validators=[validate_narrative_file],
     )
     table_unit = models.CharField(
         _("表格金额单位"), max_length=10, choices=TableUnit.choices, default=TableUnit.WAN
