@@ -45,6 +45,7 @@ def test_the_admin_refuses_a_missing_template_file(reference, superuser, client)
             "template_name": "narratives/missing.html",
             "table_unit": row.table_unit,
             "reason_threshold": row.reason_threshold,
+            "rule_set": row.rule_set,
             "tables-TOTAL_FORMS": 0,
             "tables-INITIAL_FORMS": 0,
         },

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import YEAR_VALIDATORS, Region
 
 from ..narrative_files import validate_narrative_file
+from ..rules import DEFAULT_RULE_SET, rule_set_choices
 
 
 class DisclosureKind(models.TextChoices):
@@ -290,6 +291,13 @@ class NarrativeTemplate(models.Model):
         _("须说明原因的增减幅度（%）"),
         default=10,
         help_text=_("表格中某一行与上年相比增减达到此幅度（或上年为0）时，须填写增减原因。"),
+    )
+    rule_set = models.CharField(
+        _("检查规则"),
+        max_length=20,
+        choices=rule_set_choices(),
+        default=DEFAULT_RULE_SET,
+        help_text=_("本地区公开文件提交前按哪套规则检查：规则集中列为提示的问题不阻止提交。"),
     )
     reason_blocking = models.BooleanField(
         _("缺少增减原因时不能提交"),
