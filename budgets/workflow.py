@@ -211,10 +211,10 @@ def _freeze(disclosure, *, published_on):
             revisions.flatten(fresh, disclosure.frozen),
         )
     disclosure.status = Status.PUBLISHED
-    for render in renderers:  # after the snapshot and dates: the body shows them
-        disclosure.published_body = render(disclosure)
-    for checksum in checksums:  # last: it covers everything set above
+    for checksum in checksums:  # it covers everything set above (the open data, not the HTML)
         disclosure.content_checksum = checksum(disclosure)
+    for render in renderers:  # last: the body shows the snapshot, dates and checksum
+        disclosure.published_body = render(disclosure)
     disclosure.save()
 
 
