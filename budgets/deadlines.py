@@ -35,7 +35,7 @@ class ProgressRow:
     @property
     def on_time(self):
         """Published within the deadline (None while it cannot be said)."""
-        if self.first_published is None or self.due_date is None:
+        if self.published_on is None or self.due_date is None:
             return None
         return self.published_on <= self.due_date
 

@@ -6,7 +6,7 @@ their own rules here, so there is still one place that answers "is this disclosu
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .money import format_wan, total
 
@@ -44,9 +44,40 @@ def rule(func):
     return func
 
 
+# The rule sets a region's narrative template can name (`NarrativeTemplate.rule_set`): every
+# rule runs in each; a set lists the rules whose errors only warn there, because that region's
+# documents do not carry what the rule asks (a glossary term for every 项-level 科目 is
+# Chongqing's practice, not a national one).
+RULE_SETS = {
+    "chongqing": ("重庆市规则（全部规则均须满足）", frozenset()),
+    "general": (
+        "通用规则（名词解释不要求逐个科目，缺少时只作提示）",
+        frozenset({"functional_items_are_explained"}),
+    ),
+}
+DEFAULT_RULE_SET = "chongqing"
+
+
+def rule_set_choices():
+    """(code, label) of every rule set, for the template's field."""
+    return [(code, label) for code, (label, _advisory) in RULE_SETS.items()]
+
+
 def check_disclosure(disclosure):
-    """Every problem every registered rule finds, errors first."""
-    problems = [problem for func in _rules for problem in func(disclosure)]
+    """Every problem every registered rule finds, errors first; the rules the region's rule
+    set makes advisory report warnings instead of errors (they never block submission)."""
+    from .models import NarrativeTemplate
+
+    template = NarrativeTemplate.for_body(
+        region=disclosure.department.region, year=disclosure.year, kind=disclosure.kind
+    )
+    _label, advisory = RULE_SETS[template.rule_set if template else DEFAULT_RULE_SET]
+    problems = []
+    for func in _rules:
+        for problem in func(disclosure):
+            if problem.severity == ERROR and func.__name__ in advisory:
+                problem = replace(problem, severity=WARNING)
+            problems.append(problem)
     return sorted(problems, key=lambda p: p.severity != ERROR)
 
 

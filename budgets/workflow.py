@@ -45,6 +45,10 @@ copiers = []
 # How a version's content checksum is computed: the portal registers it (it covers the
 # open-data JSON, which the portal builds); the workflow stores it once, at publication.
 checksums = []
+# How a version's page body is rendered: the portal registers it (it owns the templates); the
+# workflow stores it once, at publication, inside the publish transaction, because the
+# database refuses any later write to a published version.
+renderers = []
 
 
 class WorkflowError(Exception):
@@ -83,6 +87,14 @@ STEPS = {
 def register_copier(func):
     """Register `func(source, target)` that copies an app's own rows into a new version."""
     copiers.append(func)
+    return func
+
+
+def register_renderer(func):
+    """Register `func(disclosure) -> str`, the page body stored when a version is published
+    (it raises WorkflowError when the body cannot be rendered; with none registered,
+    versions are published without one)."""
+    renderers[:] = [func]
     return func
 
 
@@ -199,8 +211,10 @@ def _freeze(disclosure, *, published_on):
             revisions.flatten(fresh, disclosure.frozen),
         )
     disclosure.status = Status.PUBLISHED
-    for checksum in checksums:  # last: it covers everything set above
+    for checksum in checksums:  # it covers everything set above (the open data, not the HTML)
         disclosure.content_checksum = checksum(disclosure)
+    for render in renderers:  # last: the body shows the snapshot, dates and checksum
+        disclosure.published_body = render(disclosure)
     disclosure.save()
 
 
@@ -216,7 +230,9 @@ def record_publication(*, disclosure):
         user=None,
         comment="按已公开的文件导入",
     )
-    _freeze(disclosure, published_on=disclosure.published_on or timezone.localdate())
+    # A document that states no publication date keeps none (the page says 未注明): the day
+    # of loading is not the day it was published, and reloading the file must change nothing.
+    _freeze(disclosure, published_on=disclosure.published_on)
     return disclosure
 
 
@@ -249,6 +265,7 @@ def disclosure_correct(*, disclosure, user, reason):
     correction.published_on = correction.published_at = correction.frozen = None
     correction.changes = []
     correction.content_checksum = ""
+    correction.published_body = None
     correction.edit_version = 0
     correction.save()
     source = Disclosure.objects.get(pk=published_id)

@@ -35,6 +35,7 @@ from budgets.models import (
     VehicleLine,
 )
 from budgets.money import TEN_THOUSAND
+from budgets.rules import DEFAULT_RULE_SET
 from budgets.workflow import record_publication
 from glossary.models import DisclosureTerm, Term
 from organizations.models import (
@@ -235,6 +236,7 @@ class Loader:
                 "thousands_separator": spec.get("thousands_separator", True),
                 "reason_threshold": spec.get("reason_threshold", 10),
                 "reason_blocking": spec.get("reason_blocking", False),
+                "rule_set": spec.get("rule_set", DEFAULT_RULE_SET),
             },
             f"模板 {spec['name']}",
         )

@@ -38,7 +38,7 @@ def preview(request, pk):
     disclosure = pages.get_disclosure(pk, published_only=False)
     if not reaches(request.user, disclosure.department_id):
         raise Http404("没有这份公开文件。")
-    context = {**pages.disclosure_data(disclosure), "preview": True}
+    context = pages.disclosure_data(disclosure, preview=True)
     response = render(request, "portal/disclosure.html", context)
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"

@@ -148,3 +148,17 @@ def test_the_reference_data_command_is_idempotent(reference_data, capsys):
     before = FunctionalItem.objects.count()
     call_command("load_reference_data")
     assert FunctionalItem.objects.count() == before and "已是最新" in capsys.readouterr().out
+
+
+def test_a_document_without_a_publication_date_keeps_none_and_reloads_unchanged(
+    reference_data, tmp_path, client
+):
+    path = broken(tmp_path, "published_on = 2025-02-12\n", "")
+    disclosure = load_disclosure_file(path).disclosure
+    assert disclosure.is_published and disclosure.published_on is None
+    before = snapshot()
+    report = load_disclosure_file(path)
+    assert (report.created, report.updated, report.deleted) == (0, 0, 0)
+    assert snapshot() == before
+    page = client.get(disclosure.get_absolute_url()).content.decode()
+    assert "<dt>发布日期</dt><dd>未注明</dd>" in page

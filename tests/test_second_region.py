@@ -51,9 +51,9 @@ def page(client, second):
 
 def page_tables(second):
     """The nine tables as the page builds them (catalogue order and titles)."""
-    from portal.pages import disclosure_data
+    from portal.pages import body_data
 
-    return disclosure_data(second)["tables"]
+    return body_data(second)["tables"]
 
 
 def figures(table):
@@ -141,3 +141,29 @@ def test_every_table_figure_is_in_every_download(client, second, tmp_path):
             if isinstance(v, Decimal)
         }
         assert row_figures <= in_package, table.title
+
+
+def test_a_faithful_draft_of_the_second_region_can_be_submitted(reference, tmp_path, superuser):
+    """Its documents explain general terms only; its rule set makes the per-科目 glossary
+    finding a notice, so the draft is not blocked by a term the document never had."""
+    from budgets.workflow import disclosure_submit
+
+    draft_file = tmp_path / "second-draft.toml"
+    draft_file.write_text(
+        SECOND.read_text(encoding="utf-8").replace('status = "已公开"', 'status = "草稿"'),
+        encoding="utf-8",
+    )
+    draft = load_disclosure_file(draft_file).disclosure
+    draft.glossary_entries.filter(term__functional_item__isnull=False).delete()
+    problems = check_disclosure(draft)
+    assert [p.message for p in problems if p.severity == ERROR] == []
+    assert sum("没有名词解释" in p.message for p in problems) == 9  # one per line
+    disclosure_submit(disclosure=draft, user=superuser)
+    assert Disclosure.objects.get(pk=draft.pk).status == Disclosure.Status.SUBMITTED
+
+
+def test_a_region_naming_no_rule_set_requires_a_term_per_item(reference_data):
+    from tests import factories
+
+    draft = factories.disclosure(published=False, lines=[("2010301", "1", "0")])
+    assert any(p.severity == ERROR and "没有名词解释" in p.message for p in check_disclosure(draft))

@@ -150,6 +150,18 @@ class Disclosure(models.Model):
         editable=False,
         help_text=_("公开时按本版本的开放数据 JSON 计算并保存，此后不变；任何人可据此核对副本。"),
     )
+    # Nullable so SQLite adds the column in place: rebuilding the guarded disclosure table
+    # would break the other tables' triggers that name it. None = not stored (yet).
+    published_body = models.TextField(  # noqa: DJ001 -- see the comment above
+        _("公开时的页面正文"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "公开时按当时的模板和参考数据生成的页面正文（HTML），此后原样显示；"
+            "之后修改模板或改名参考数据只影响以后的版本。"
+        ),
+    )
     edit_version = models.PositiveIntegerField(
         _("编辑版本号"), default=0, editable=False, help_text=_("每次保存加一，用于发现同时编辑。")
     )

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import YEAR_VALIDATORS, Region
 
+from ..narrative_files import validate_narrative_file
+from ..rules import DEFAULT_RULE_SET, rule_set_choices
+
 
 class DisclosureKind(models.TextChoices):
     BUDGET = "budget", _("部门预算")
@@ -271,7 +274,10 @@ class NarrativeTemplate(models.Model):
     template_name = models.CharField(
         _("模板文件"),
         max_length=200,
-        help_text=_("templates/ 下的路径，如 narratives/chongqing-budget-2025.html"),
+        help_text=_(
+            "templates/ 下的路径，如 narratives/chongqing-budget-2025.html；保存时检查文件存在。"
+        ),
+        validators=[validate_narrative_file],
     )
     table_unit = models.CharField(
         _("表格金额单位"), max_length=10, choices=TableUnit.choices, default=TableUnit.WAN
@@ -285,6 +291,13 @@ class NarrativeTemplate(models.Model):
         _("须说明原因的增减幅度（%）"),
         default=10,
         help_text=_("表格中某一行与上年相比增减达到此幅度（或上年为0）时，须填写增减原因。"),
+    )
+    rule_set = models.CharField(
+        _("检查规则"),
+        max_length=20,
+        choices=rule_set_choices(),
+        default=DEFAULT_RULE_SET,
+        help_text=_("本地区公开文件提交前按哪套规则检查：规则集中列为提示的问题不阻止提交。"),
     )
     reason_blocking = models.BooleanField(
         _("缺少增减原因时不能提交"),
