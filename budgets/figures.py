@@ -119,6 +119,8 @@ class DisclosureFigures:
         self.procurement_lines = list(disclosure.procurement_lines.all())
         self.vehicle_lines = list(disclosure.vehicle_lines.all())
         self.key_projects = list(disclosure.key_projects.all())
+        self.project_write_ups = list(disclosure.project_write_ups.all())
+        self.performance_targets = list(disclosure.performance_targets.all())
         names = (disclosure.frozen or {}).get("classification_names")
         self.names_frozen = names is not None
         if names is not None:
@@ -422,3 +424,43 @@ class DisclosureFigures:
     @cached_property
     def vehicles_planned(self):
         return sum(line.planned for line in self.vehicle_lines)
+
+    # -- key projects and their performance targets ------------------------------------------
+
+    @cached_property
+    def projects(self):
+        """Each key project with its write-up subsections and its targets, in order."""
+        write_ups, targets = {}, {}
+        for w in sorted(self.project_write_ups, key=lambda w: w.subsection.order):
+            write_ups.setdefault(w.project_id, []).append(w)
+        for t in sorted(self.performance_targets, key=lambda t: t.order):
+            targets.setdefault(t.project_id, []).append(t)
+        return [
+            ProjectView(p, write_ups.get(p.pk, []), targets.get(p.pk, []))
+            for p in self.key_projects
+        ]
+
+    @cached_property
+    def performance(self):
+        """What the 绩效 paragraph covers: computed from the projects' targets when any are
+        entered (projects with targets, their amount), else the amount typed in; None when
+        neither is there (not filled is not zero)."""
+        covered = [view.project for view in self.projects if view.targets]
+        if covered:
+            return PerformanceCoverage(len(covered), total(p.amount for p in covered), True)
+        amount = self.disclosure.performance_amount
+        return None if amount is None else PerformanceCoverage(None, amount, False)
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    project: object  # KeyProject
+    write_ups: list  # ProjectWriteUp, in the template's subsection order
+    targets: list  # PerformanceTarget, in order
+
+
+@dataclass(frozen=True)
+class PerformanceCoverage:
+    projects: int | None  # projects with targets (None: only the amount was typed)
+    amount: object  # Decimal, 万元
+    computed: bool  # from the targets themselves

@@ -35,6 +35,12 @@ OFFICIAL_EXPENSE_ITEMS = [
 ]
 PROCUREMENT_CATEGORIES = ["货物", "工程", "服务"]
 VEHICLE_KINDS = ["一般公务用车", "执勤执法用车", "特种专业技术用车", "其他用车"]
+# 一级 → its 二级 performance indicators (the 项目支出绩效目标表's first two columns).
+INDICATOR_LEVELS = {
+    "产出指标": ["数量指标", "质量指标", "时效指标", "成本指标"],
+    "效益指标": ["经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"],
+    "满意度指标": ["服务对象满意度指标"],
+}
 
 
 SCHEMES = {
@@ -132,6 +138,7 @@ def install_classifications(apps):
 def install(apps):
     """Install or refresh every kind of reference data (safe to run again)."""
     install_lists(apps)
+    install_indicator_levels(apps)
     return install_classifications(apps)
 
 
@@ -164,3 +171,19 @@ def install_lists(apps):
         model = apps.get_model("budgets", model_name)
         for order, name in enumerate(names, start=1):
             model.objects.update_or_create(name=name, defaults={"order": order})
+
+
+def install_indicator_levels(apps):
+    """一级 and 二级 performance indicators, in the order the target tables print them."""
+    IndicatorLevel = apps.get_model("budgets", "IndicatorLevel")
+    order = 0
+    for first, seconds in INDICATOR_LEVELS.items():
+        order += 1
+        parent = IndicatorLevel.objects.update_or_create(
+            name=first, parent=None, defaults={"order": order}
+        )[0]
+        for second in seconds:
+            order += 1
+            IndicatorLevel.objects.update_or_create(
+                name=second, parent=parent, defaults={"order": order}
+            )

@@ -346,6 +346,27 @@ def _key_projects(d, f):
     return Built(columns, rows, None, note)
 
 
+@table("performance-targets", "项目支出绩效目标表", empty="本公开文件未填报项目绩效目标。")
+def _performance_targets(d, f):
+    columns = (
+        Column("project", "项目名称"),
+        Column("amount", "项目金额", AMOUNT),
+        Column("first", "一级指标"),
+        Column("second", "二级指标"),
+        Column("name", "三级指标"),
+        Column("target", "指标值"),
+    )
+    rows = []
+    for view in f.projects:
+        for i, t in enumerate(view.targets):
+            # The amount stands on a project's first target only, so amounts never add up twice.
+            amount = view.project.amount if i == 0 else None
+            second = t.indicator
+            values = (view.project.name, amount, second.parent.name, second.name, t.name, t.target)
+            rows.append(Row(values))
+    return Built(columns, rows)
+
+
 # ---------------------------------------------------------------- catalogues
 
 

@@ -23,7 +23,9 @@ from .models import (
     IncomeLine,
     KeyProject,
     OfficialExpenseLine,
+    PerformanceTarget,
     ProcurementLine,
+    ProjectWriteUp,
     StatusChange,
     VehicleLine,
 )
@@ -40,6 +42,8 @@ PART_MODELS = [
     ProcurementLine,
     VehicleLine,
     KeyProject,
+    ProjectWriteUp,  # after KeyProject: these hang on its copies
+    PerformanceTarget,
 ]
 copiers = []
 # How a version's content checksum is computed: the portal registers it (it covers the
@@ -269,12 +273,18 @@ def disclosure_correct(*, disclosure, user, reason):
     correction.edit_version = 0
     correction.save()
     source = Disclosure.objects.get(pk=published_id)
+    copied_projects = {}
     for model in PART_MODELS:
         for row in model.objects.filter(disclosure=source):
+            original = row.pk
             row.pk = row.id = None
             row._state.adding = True
             row.disclosure = correction
+            if hasattr(row, "project_id"):  # a project's write-up or target: onto its copy
+                row.project_id = copied_projects[row.project_id]
             row.save()
+            if model is KeyProject:
+                copied_projects[original] = row.pk
     for copy in copiers:
         copy(source, correction)
     StatusChange.objects.create(

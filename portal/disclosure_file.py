@@ -24,12 +24,16 @@ from budgets.models import (
     FunctionalItem,
     IncomeLine,
     IncomeSource,
+    IndicatorLevel,
     KeyProject,
     NarrativeTemplate,
     OfficialExpenseItem,
     OfficialExpenseLine,
+    PerformanceTarget,
     ProcurementCategory,
     ProcurementLine,
+    ProjectSubsection,
+    ProjectWriteUp,
     PublishedDisclosureError,
     VehicleKind,
     VehicleLine,
@@ -257,6 +261,17 @@ class Loader:
         self.sync(
             CatalogueTable, {"template": template}, ["key"], entries, f"模板“{spec['name']}”的表格"
         )
+        subsections = [
+            {"name": name, "order": order}
+            for order, name in enumerate(spec.get("project_subsections", []), start=1)
+        ]
+        self.sync(
+            ProjectSubsection,
+            {"template": template},
+            ["name"],
+            subsections,
+            f"模板“{spec['name']}”的项目说明小节",
+        )
 
     def load_unit(self, department, year, order, spec):
         where = f"单位“{spec['name']}”"
@@ -402,12 +417,26 @@ class Loader:
         ]
         self.sync(BasicExpenditureLine, parent, ["economic_item"], basic_lines, "基本支出经济分类")
 
+        entries = [
+            e if isinstance(e, dict) else {"name": e} for e in project.get("key_projects", [])
+        ]
         projects = []
-        for i, entry in enumerate(project.get("key_projects", []), start=1):
-            entry = entry if isinstance(entry, dict) else {"name": entry}
-            amount = self.money(entry.get("amount"), f"第{i}个重点项目")
-            projects.append({"order": i, "name": entry["name"], "amount": amount})
+        for i, entry in enumerate(entries, start=1):
+            at = f"第{i}个重点项目"
+            code, source = entry.get("code"), entry.get("source")
+            projects.append(
+                {
+                    "order": i,
+                    "name": entry["name"],
+                    "amount": self.money(entry.get("amount"), at),
+                    "source": lookup(IncomeSource, f"{at} source", name=source) if source else None,
+                    "functional_item": lookup(functional_items, f"{at} code", code=str(code))
+                    if code
+                    else None,
+                }
+            )
         self.sync(KeyProject, parent, ["order"], projects, "重点项目")
+        self.load_project_details(disclosure, entries)
 
         official = [
             {
@@ -441,6 +470,48 @@ class Loader:
         ]
         self.sync(VehicleLine, parent, ["kind"], vehicle_lines, "车辆")
         return disclosure
+
+    def load_project_details(self, disclosure, entries):
+        """Each key project's write-up (subsections the region's template names) and its
+        performance targets (二级 indicator as “一级 › 二级”)."""
+        parent = {"disclosure": disclosure}
+        region = disclosure.department.region
+        template = NarrativeTemplate.for_body(
+            region=region, year=disclosure.year, kind=disclosure.kind
+        )
+        subsections = ProjectSubsection.objects.filter(template=template)
+        write_ups, targets = [], []
+        for i, entry in enumerate(entries, start=1):
+            project = KeyProject.objects.get(disclosure=disclosure, order=i)
+            for name, text in entry.get("write_up", {}).items():
+                where = f"第{i}个重点项目的 write_up（模板须在 project_subsections 中列出该小节）"
+                subsection = lookup(subsections, where, name=name)
+                write_ups.append({"project": project, "subsection": subsection, "text": text})
+            for order, target in enumerate(entry.get("targets", []), start=1):
+                where = f"第{i}个重点项目第{order}条绩效目标"
+                first, _, second = str(target.get("indicator", "")).partition("›")
+                indicator = lookup(
+                    IndicatorLevel.objects.filter(parent__name=first.strip()),
+                    f"{where} indicator（写作“一级 › 二级”）",
+                    name=second.strip(),
+                )
+                operator = target.get("operator", "≥")
+                if operator not in PerformanceTarget.Operator.values:
+                    known = "、".join(PerformanceTarget.Operator.values)
+                    raise DisclosureFileError(f"{where}：operator“{operator}”无效，应为 {known}。")
+                targets.append(
+                    {
+                        "project": project,
+                        "order": order,
+                        "indicator": indicator,
+                        "name": target["name"],
+                        "operator": operator,
+                        "value": str(target["value"]),
+                        "unit": target.get("unit", ""),
+                    }
+                )
+        self.sync(ProjectWriteUp, parent, ["project", "subsection"], write_ups, "项目说明")
+        self.sync(PerformanceTarget, parent, ["project", "order"], targets, "绩效目标")
 
     def load_glossary(self, disclosure, entries):
         rows = []

@@ -1,4 +1,4 @@
-"""A second region's template, held as data: nine tables in 元 with thousands separators,
+"""A second region's template, held as data: ten tables in 元 with thousands separators,
 the glossary third, a fictional department with consistent 项-level figures. Loaded beside
 the reference with no model change; every table figure is on its page and in every download."""
 
@@ -24,7 +24,7 @@ from tests.test_opendata import package_files
 
 DATA = Path(__file__).resolve().parent.parent / "portal" / "data"
 SECOND = DATA / "qingshan-donghu-npc-office-2025.toml"
-NINE = [
+TABLES = [
     "部门财务收支预算总表",
     "部门收入预算表",
     "部门支出预算表",
@@ -34,6 +34,7 @@ NINE = [
     "一般公共预算“三公”经费支出预算表",
     "政府性基金预算财政拨款支出预算表",
     "国有资本经营预算财政拨款支出预算表",
+    "项目支出绩效目标表",
 ]
 
 
@@ -50,7 +51,7 @@ def page(client, second):
 
 
 def page_tables(second):
-    """The nine tables as the page builds them (catalogue order and titles)."""
+    """Its tables as the page builds them (catalogue order and titles)."""
     from portal.pages import body_data
 
     return body_data(second)["tables"]
@@ -72,8 +73,8 @@ def test_it_loads_beside_the_reference_and_loading_again_changes_nothing(referen
     assert load_disclosure_file(SECOND).changed == 0
 
 
-def test_its_page_prints_the_nine_tables_in_yuan_with_the_glossary_third(page):
-    assert [title for title in NINE if f"{title}（单位：元）" not in page] == []
+def test_its_page_prints_its_ten_tables_in_yuan_with_the_glossary_third(page):
+    assert [title for title in TABLES if f"{title}（单位：元）" not in page] == []
     order = [page.index(h) for h in ("一、部门基本情况", "二、部门预算收支情况", "三、名词解释")]
     assert order == sorted(order) and page.index("三、名词解释") < page.index("四、“三公”经费")
     assert "本表无数据：本部门2025年没有使用政府性基金预算拨款安排的支出，故本表为空。" in page
@@ -89,7 +90,7 @@ def test_its_figures_are_consistent_and_pass_every_rule(second):
 
 def test_every_table_figure_is_on_its_page_in_yuan(second, page):
     tables = page_tables(second)
-    assert [t.title for t in tables] == NINE
+    assert [t.title for t in tables] == TABLES
     missing = [
         (t.title, value) for t in tables for value in figures(t) if format_yuan(value) not in page
     ]

@@ -723,3 +723,17 @@ def test_a_plan_failing_midway_leaves_no_row_behind(reference, superuser):
     assert KeyProject.objects.filter(disclosure=draft).count() == 25
     assert ProcurementLine.objects.filter(disclosure=draft).count() == 3
     assert VehicleLine.objects.filter(disclosure=draft).count() == 2
+
+
+def test_zero_procurement_lines_survive_the_workbook_round_trip(draft, superuser):
+    for line in ProcurementLine.objects.filter(disclosure=draft):
+        line.amount = Decimal(0)
+        line.save()
+    content = spreadsheets.template_workbook(draft)
+    clear_lines(draft)
+
+    apply(draft, preview(draft, content, superuser), superuser)
+
+    kept = ProcurementLine.objects.filter(disclosure=draft)
+    assert kept.count() == 3 and {line.amount for line in kept} == {Decimal(0)}
+    assert figures_of(draft)["procurement"][0] == Decimal(0)

@@ -28,8 +28,12 @@ from ..models import (
     ExpenditureLine,
     IncomeLine,
     KeyProject,
+    NarrativeTemplate,
     OfficialExpenseLine,
+    PerformanceTarget,
     ProcurementLine,
+    ProjectSubsection,
+    ProjectWriteUp,
     StatusChange,
     VehicleLine,
 )
@@ -251,7 +255,47 @@ class ExpenditureLineInline(PartInline):
 class KeyProjectInline(PartInline):
     model = KeyProject
     part = PART_3
-    fields = ["order", "name", "amount"]
+    fields = ["order", "name", "amount", "source", "functional_item"]
+    autocomplete_fields = ["functional_item"]
+
+
+class ProjectDetailInline(PartInline):
+    """Rows that hang on one of this version's key projects: the project dropdown offers
+    only those (saved ones: a new project is saved first, then described)."""
+
+    part = PART_3
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        fields = formset.form.base_fields
+        if "project" in fields:
+            fields["project"].queryset = KeyProject.objects.filter(disclosure=obj)
+        return formset
+
+
+class ProjectWriteUpInline(ProjectDetailInline):
+    model = ProjectWriteUp
+    fields = ["project", "subsection", "text"]
+    verbose_name_plural = _("重点项目说明（先保存重点项目，再按本地区模板的小节填写）")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        fields = formset.form.base_fields
+        if "subsection" in fields:
+            template = obj and NarrativeTemplate.for_body(
+                region=obj.department.region, year=obj.year, kind=obj.kind
+            )
+            fields["subsection"].queryset = ProjectSubsection.objects.filter(template=template)
+            fields["subsection"].help_text = _(
+                "可选的小节由本地区情况说明模板规定；没有可选项表示模板未设项目说明小节。"
+            )
+        return formset
+
+
+class PerformanceTargetInline(ProjectDetailInline):
+    model = PerformanceTarget
+    fields = ["project", "order", "indicator", "name", "operator", "value", "unit"]
+    verbose_name_plural = _("项目绩效目标（项目支出绩效目标表，先保存重点项目再填写）")
 
 
 class BasicExpenditureLineInline(PartInline):
@@ -420,6 +464,8 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
         IncomeLineInline,
         ExpenditureLineInline,
         KeyProjectInline,
+        ProjectWriteUpInline,
+        PerformanceTargetInline,
         BasicExpenditureLineInline,
         OfficialExpenseLineInline,
         ProcurementLineInline,

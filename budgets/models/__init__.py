@@ -2,7 +2,7 @@
 reference data those figures are classified by. Split by what the modules hold; every public
 name is re-exported here, so `from budgets.models import …` is the one way in."""
 
-from .catalogue import CatalogueTable
+from .catalogue import CatalogueTable, ProjectSubsection
 from .disclosure import Disclosure, DisclosureQuerySet, Exemption, PublishedDisclosureError
 from .parts import (
     BasicExpenditureLine,
@@ -13,7 +13,9 @@ from .parts import (
     IncomeLine,
     KeyProject,
     OfficialExpenseLine,
+    PerformanceTarget,
     ProcurementLine,
+    ProjectWriteUp,
     StatusChange,
     VehicleLine,
     ensure_editable,
@@ -25,6 +27,7 @@ from .reference import (
     EconomicItem,
     FunctionalItem,
     IncomeSource,
+    IndicatorLevel,
     NarrativeTemplate,
     OfficialExpenseItem,
     ProcurementCategory,
@@ -48,12 +51,16 @@ __all__ = [
     "FunctionalItem",
     "IncomeLine",
     "IncomeSource",
+    "IndicatorLevel",
     "KeyProject",
     "NarrativeTemplate",
     "OfficialExpenseItem",
     "OfficialExpenseLine",
+    "PerformanceTarget",
     "ProcurementCategory",
     "ProcurementLine",
+    "ProjectSubsection",
+    "ProjectWriteUp",
     "PublishedDisclosureError",
     "StatusChange",
     "VehicleKind",

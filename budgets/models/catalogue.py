@@ -69,3 +69,34 @@ class CatalogueTable(models.Model):
 
     def __str__(self):
         return self.title or self.key
+
+
+class ProjectSubsection(models.Model):
+    """A named subsection of a key project's write-up (项目概述, 立项依据, 实施主体 …) that a
+    region's template prints, in its order: reference data per template, not model fields."""
+
+    template = models.ForeignKey(
+        NarrativeTemplate,
+        verbose_name=_("情况说明模板"),
+        on_delete=models.CASCADE,
+        related_name="project_subsections",
+    )
+    order = models.PositiveIntegerField(_("序号"))
+    name = models.CharField(
+        _("小节名称"), max_length=50, help_text=_("按本地区模板的写法，如：项目概述、立项依据。")
+    )
+
+    class Meta:
+        verbose_name = _("项目说明小节")
+        verbose_name_plural = _("项目说明小节")
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "name"],
+                name="projectsubsection_unique_name",
+                violation_error_message=_("同一模板的项目说明小节不能重名。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

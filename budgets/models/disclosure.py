@@ -85,7 +85,9 @@ class DisclosureQuerySet(FrozenWhenPublishedQuerySet):
             lines("official_expense_lines", "item__parent"),
             lines("procurement_lines", "source", "category"),
             lines("vehicle_lines", "kind"),
-            "key_projects",
+            lines("key_projects", "source", "functional_item"),
+            lines("project_write_ups", "subsection"),
+            lines("performance_targets", "indicator__parent"),
             "checks",
         )
 

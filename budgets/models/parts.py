@@ -12,12 +12,14 @@ from simple_history.models import HistoricalRecords
 from ..figures import Comparison
 from ..money import MoneyField
 from ..published_guard import readable_refusal
+from .catalogue import ProjectSubsection
 from .constraints import non_negative
 from .disclosure import Disclosure, FrozenWhenPublishedQuerySet, PublishedDisclosureError
 from .reference import (
     EconomicItem,
     FunctionalItem,
     IncomeSource,
+    IndicatorLevel,
     OfficialExpenseItem,
     ProcurementCategory,
     VehicleKind,
@@ -394,6 +396,22 @@ class KeyProject(DisclosurePart):
     amount = MoneyField(
         _("金额（万元）"), null=True, blank=True, help_text=_("公开文本未列金额的留空。")
     )
+    source = models.ForeignKey(
+        IncomeSource,
+        verbose_name=_("资金性质"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("项目资金的来源，如一般公共预算拨款；公开文本未说明的留空。"),
+    )
+    functional_item = models.ForeignKey(
+        FunctionalItem,
+        verbose_name=_("功能分类科目"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("项目支出所列的功能分类科目（项）；公开文本未说明的留空。"),
+    )
 
     class Meta:
         verbose_name = _("重点项目")
@@ -406,6 +424,107 @@ class KeyProject(DisclosurePart):
 
     def __str__(self):
         return self.name
+
+
+class ProjectWriteUp(DisclosurePart):
+    """One subsection of a key project's write-up (项目概述, 立项依据 …), named by the
+    region's template; a project prints only the subsections it has."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="project_write_ups",
+    )
+    project = models.ForeignKey(
+        KeyProject, verbose_name=_("重点项目"), on_delete=models.CASCADE, related_name="write_ups"
+    )
+    subsection = models.ForeignKey(
+        ProjectSubsection, verbose_name=_("小节"), on_delete=models.PROTECT
+    )
+    text = models.TextField(_("内容"), help_text=_("按公开文本填写本小节的文字。"))
+
+    class Meta:
+        verbose_name = _("项目说明")
+        verbose_name_plural = _("重点项目说明（分小节）")
+        ordering = ["disclosure", "project__order", "subsection__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "subsection"],
+                name="projectwriteup_unique_subsection",
+                violation_error_message=_("同一项目的同一小节只能填写一次。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.name} · {self.subsection.name}"
+
+
+class PerformanceTarget(DisclosurePart):
+    """One performance target (绩效目标) of a key project, as the 项目支出绩效目标表 prints it:
+    一级 › 二级 indicator (reference data) › 三级 indicator, operator, value and unit."""
+
+    class Operator(models.TextChoices):
+        AT_LEAST = "≥", _("≥（不低于）")
+        AT_MOST = "≤", _("≤（不高于）")
+        EQUAL = "=", _("=（等于）")
+        ABOVE = ">", _(">（高于）")
+        BELOW = "<", _("<（低于）")
+        QUALITATIVE = "定性", _("定性（文字描述）")
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="performance_targets",
+    )
+    project = models.ForeignKey(
+        KeyProject, verbose_name=_("重点项目"), on_delete=models.CASCADE, related_name="targets"
+    )
+    order = models.PositiveIntegerField(_("序号"), help_text=_("在本项目中的顺序。"))
+    indicator = models.ForeignKey(
+        IndicatorLevel,
+        verbose_name=_("二级指标"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"parent__isnull": False},
+        help_text=_("选择二级指标（如“产出 › 数量”），一级指标随之确定。"),
+    )
+    name = models.CharField(
+        _("三级指标"), max_length=200, help_text=_("如“培训人大代表人次”“代表满意度”。")
+    )
+    operator = models.CharField(
+        _("指标性质"), max_length=10, choices=Operator.choices, default=Operator.AT_LEAST
+    )
+    value = models.CharField(
+        _("指标值"),
+        max_length=100,
+        help_text=_("数字按公开文本填写，如 300、95；定性指标填写文字，如“明显提升”。"),
+    )
+    unit = models.CharField(
+        _("计量单位"), max_length=20, blank=True, help_text=_("如 人次、%、天；定性指标留空。")
+    )
+
+    class Meta:
+        verbose_name = _("绩效目标")
+        verbose_name_plural = _("项目绩效目标")
+        ordering = ["disclosure", "project__order", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "order"],
+                name="performancetarget_unique_order",
+                violation_error_message=_("同一项目的绩效目标序号不能重复。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.name} · {self.name}"
+
+    @property
+    def target(self):
+        """The target as the table prints it: "≥300人次", "=100%" or the qualitative text."""
+        if self.operator == self.Operator.QUALITATIVE:
+            return self.value
+        return f"{self.operator}{self.value}{self.unit}"
 
 
 class DisclosureCheck(DisclosurePart):

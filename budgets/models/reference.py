@@ -255,6 +255,39 @@ class VehicleKind(models.Model):
         return self.name
 
 
+class IndicatorLevel(models.Model):
+    """A performance indicator level (绩效指标): 一级 (产出, 效益, 满意度) and, under each, its
+    二级 (数量, 质量, 时效, 成本; 经济, 社会, 生态, 可持续影响; 服务对象满意度): reference data.
+    The 三级 indicator is the project's own, typed with the target."""
+
+    name = models.CharField(_("名称"), max_length=30)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("一级指标"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text=_("二级指标填写所属一级指标；一级指标留空。"),
+    )
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("绩效指标级次")
+        verbose_name_plural = _("绩效指标（一级、二级）")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="indicatorlevel_unique_name",
+                violation_error_message=_("同一一级指标下的二级指标不能重名。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
 class NarrativeTemplate(models.Model):
     """Which narrative template a region uses from a year on (its parts, headings, order and
     sentence patterns live in the template file; sub-regions inherit their parent's)."""

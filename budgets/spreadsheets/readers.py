@@ -362,7 +362,8 @@ def read_official_expenses(r, t):
 
 
 def read_procurement(r, t):
-    """Rows are funding sources, columns categories; an empty or zero cell is no line."""
+    """Rows are funding sources, columns categories; an empty cell is no line, a zero is a
+    line of 0 (kept: "政府采购预算0万元" is a sentence, no line at all is another)."""
     plan, seen = TablePlan(("amount",)), {}
     categories = [k for k in t.columns if k.startswith("category:")]
     column_sums = dict.fromkeys(categories, ZERO)
@@ -380,7 +381,7 @@ def read_procurement(r, t):
             continue
         r.check_sum(t, row, "amount", total(figures.values()), "本行各品目之和")
         for key, value in figures.items():
-            if value:
+            if value is not None:
                 plan.lines[(source.code, key.removeprefix("category:"))] = {"amount": value}
                 column_sums[key] += value
     if t.total:

@@ -182,6 +182,39 @@ def _comparison(c):
     }
 
 
+def _project(view):
+    p = view.project
+    return {
+        "order": p.order,
+        "name": p.name,
+        "amount": amount_text(p.amount),
+        "fund_type": p.source.name if p.source_id else None,
+        "functional_code": p.functional_item.code if p.functional_item_id else None,
+        "write_up": [{"subsection": w.subsection.name, "text": w.text} for w in view.write_ups],
+        "targets": [
+            {
+                "first": t.indicator.parent.name,
+                "second": t.indicator.name,
+                "name": t.name,
+                "operator": t.operator,
+                "value": t.value,
+                "unit": t.unit,
+            }
+            for t in view.targets
+        ],
+    }
+
+
+def _performance(coverage):
+    if coverage is None:
+        return None
+    return {
+        "projects": coverage.projects,
+        "amount": amount_text(coverage.amount),
+        "computed": coverage.computed,
+    }
+
+
 def disclosure_document(disclosure, tables, links=None):
     """The whole disclosure as a JSON-ready dict, valid against
     portal/static/portal/schema/disclosure.schema.json. `links` maps names to URLs."""
@@ -214,7 +247,9 @@ def disclosure_document(disclosure, tables, links=None):
             "operating_cost": _comparison(f.operating_cost),
             "performance_amount": amount_text(d.performance_amount),
             "vehicles_counted_on": _date(d.vehicles_counted_on),
+            "performance": _performance(f.performance),
         },
+        "projects": [_project(view) for view in f.projects],
         "texts": {
             "income_change_reason": d.income_change_reason,
             "basic_change_reason": d.basic_change_reason,

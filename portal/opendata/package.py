@@ -161,6 +161,19 @@ RESOURCES = {
             _amount("amount", "金额", "公开文本未列金额时为空。", _VALUE),
         ],
     ),
+    "performance-targets": (
+        "expenditure",
+        [
+            _field("project", "string", "项目名称", column_type="activity:generic:project:label"),
+            _amount("amount", "项目金额", "只列在该项目第一条绩效目标的行上，其余行为空。"),
+            _field("first", "string", "一级指标", "产出指标、效益指标、满意度指标等。"),
+            _field("second", "string", "二级指标", "数量指标、质量指标、社会效益指标等。"),
+            _field("name", "string", "三级指标"),
+            _field(
+                "target", "string", "指标值", "含指标性质和计量单位，如“≥300人次”；定性指标为文字。"
+            ),
+        ],
+    ),
 }
 
 _DISCLOSURE_FIELDS = [
