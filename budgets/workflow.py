@@ -24,6 +24,7 @@ from .models import (
     KeyProject,
     OfficialExpenseLine,
     ProcurementLine,
+    PublishedSentence,
     StatusChange,
     VehicleLine,
 )
@@ -40,6 +41,7 @@ PART_MODELS = [
     ProcurementLine,
     VehicleLine,
     KeyProject,
+    PublishedSentence,
 ]
 copiers = []
 # How a version's content checksum is computed: the portal registers it (it covers the

@@ -31,6 +31,7 @@ from budgets.models import (
     ProcurementCategory,
     ProcurementLine,
     PublishedDisclosureError,
+    PublishedSentence,
     VehicleKind,
     VehicleLine,
 )
@@ -438,6 +439,11 @@ class Loader:
             for kind, line in vehicles.items()
         ]
         self.sync(VehicleLine, parent, ["kind"], vehicle_lines, "车辆")
+
+        wordings = [
+            {"key": key, "text": text} for key, text in spec.get("published_wording", {}).items()
+        ]
+        self.sync(PublishedSentence, parent, ["key"], wordings, "原文措辞")
         return disclosure
 
     def load_glossary(self, disclosure, entries):

@@ -30,6 +30,7 @@ from ..models import (
     KeyProject,
     OfficialExpenseLine,
     ProcurementLine,
+    PublishedSentence,
     StatusChange,
     VehicleLine,
 )
@@ -279,6 +280,15 @@ class VehicleLineInline(PartInline):
     fields = ["kind", "held", "planned"]
 
 
+class PublishedSentenceInline(PartInline):
+    """The printed document's own wording of a generated sentence; the 检查结果 above warns
+    when its figures differ from the data (rule `published_wording_agrees`)."""
+
+    model = PublishedSentence
+    part = REVIEW
+    fields = ["key", "text"]
+
+
 class DisclosureCheckInline(PartInline):
     model = DisclosureCheck
     part = REVIEW
@@ -424,6 +434,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
         OfficialExpenseLineInline,
         ProcurementLineInline,
         VehicleLineInline,
+        PublishedSentenceInline,
         DisclosureCheckInline,
     ]
     formfield_overrides = {
@@ -676,10 +687,11 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
     def _anchor(field):
         """Where a problem's field sits on this screen: a field's input or a line group."""
         try:
-            Disclosure._meta.get_field(field)
+            concrete = Disclosure._meta.get_field(field).concrete
         except FieldDoesNotExist:
-            return f"#{field}-group"  # inline formsets are rendered as <div id="<prefix>-group">
-        return f"#id_{field}"
+            concrete = False
+        # A line group is a reverse relation, rendered as an inline <div id="<prefix>-group">.
+        return f"#id_{field}" if concrete else f"#{field}-group"
 
     @admin.display(description=_("单位"))
     def units_summary(self, obj):

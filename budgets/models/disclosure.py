@@ -87,6 +87,7 @@ class DisclosureQuerySet(FrozenWhenPublishedQuerySet):
             lines("vehicle_lines", "kind"),
             "key_projects",
             "checks",
+            "published_sentences",
         )
 
 
