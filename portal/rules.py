@@ -41,5 +41,6 @@ def published_wording_agrees(disclosure):
                 WARNING,
                 "published_sentences",
                 f"原文措辞“{wording.key}”中的{'、'.join(unsupported)}与填报的数据不一致"
-                "（按数据生成的句子中没有这些数字）；请核对数据或原文措辞。",
+                "（按数据生成的句子中没有这些数字），页面改为显示按数据生成的句子；"
+                "请核对数据或原文措辞。",
             )

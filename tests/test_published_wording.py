@@ -62,3 +62,14 @@ def test_a_wording_is_printed_as_text_never_as_markup(client, draft):
     assert "<script>alert(1)</script>" not in html
     assert "联系人：alert(1)" not in visible_text(html)  # shown escaped, tags and all
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_wording_the_data_no_longer_bears_out_gives_way_to_the_generated_sentence(client, draft):
+    line = OfficialExpenseLine.objects.get(disclosure=draft, item__name="公务用车购置费")
+    line.amount = Decimal(200)
+    line.save()
+    published = record_publication(disclosure=draft)
+    page = visible_text(client.get(published.get_absolute_url()).content.decode())
+    assert "公务用车购置费200万元，比2024年减少52万元" in page
+    assert "因公出国（境）费用0万元" not in page
+    assert "公务用车购置费218万元，比2024年减少34万元" not in page

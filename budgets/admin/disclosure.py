@@ -394,7 +394,16 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                 ),
             },
         ),
-        (PART_4, {"fields": ["official_expense_summary", "official_expense_change_reason"]}),
+        (
+            PART_4,
+            {
+                "fields": [
+                    "official_expense_summary",
+                    "official_expense_change_reason",
+                    "no_official_expenses",
+                ]
+            },
+        ),
         (
             PART_5,
             {
@@ -402,11 +411,18 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                     ("operating_cost", "prior_operating_cost"),
                     "operating_cost_change_reason",
                     "operating_cost_uses",
+                    "no_operating_cost",
                     "procurement_summary",
-                    "performance_amount",
+                    "no_procurement",
+                    ("performance_amount", "no_performance"),
                     "vehicles_counted_on",
                     "vehicle_summary",
-                ]
+                    "no_vehicles",
+                ],
+                "description": _(
+                    "没有填写的部分不会当作0：确实没有的，请勾选该部分的“无”，页面写明没有；"
+                    "既未填写也未勾选的，不能提交审核。"
+                ),
             },
         ),
         (

@@ -1,9 +1,10 @@
 """Sentence pieces of the generated narrative: change phrases, numbering, dates."""
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, strip_tags
 
 from budgets.money import format_wan
+from budgets.wording import unsupported_figures
 
 register = template.Library()
 
@@ -86,13 +87,18 @@ class SentenceNode(template.Node):
         if collected is not None:
             collected[key] = generated
         published = (context.get("published_sentences") or {}).get(key)
-        return generated if published is None else conditional_escape(published)
+        # A wording whose figures the data no longer bears out (a correction changed them)
+        # gives way to the generated sentence: the page never prints an unsupported figure.
+        if published is None or unsupported_figures(published, strip_tags(generated)):
+            return generated
+        return conditional_escape(published)
 
 
 @register.tag
 def sentence(parser, token):
     """`{% sentence "official-expenses" %}…{% endsentence %}`: a generated sentence that the
-    disclosure may replace with its published wording (PublishedSentence with that key).
+    disclosure may replace with its published wording (PublishedSentence with that key),
+    shown only while every figure it names is one the generated sentence names.
     The key may be built from several parts: `{% sentence "composition:" unit.name %}`."""
     bits = token.split_contents()[1:]
     if not bits:
