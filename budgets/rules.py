@@ -195,6 +195,7 @@ AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*万元")
 
 
 def _region_template(disclosure):
+    """The template row of the disclosure's region and year: its per-region rule settings."""
     from .models import NarrativeTemplate
 
     return NarrativeTemplate.for_body(
@@ -410,11 +411,7 @@ def _line_comparisons(f):
 def line_changes_have_reasons(disclosure):
     """A line that changed by the region's threshold (10 % by default) or more, or came from
     0, has its reason; a warning unless the region makes it blocking."""
-    from .models import NarrativeTemplate
-
-    template = NarrativeTemplate.for_body(
-        region=disclosure.department.region, year=disclosure.year, kind=disclosure.kind
-    )
+    template = _region_template(disclosure)
     threshold = template.reason_threshold if template else 10
     severity = ERROR if template and template.reason_blocking else WARNING
     for table, row, comparison, reason, field in _line_comparisons(disclosure.figures):

@@ -51,6 +51,7 @@ PART_5 = "五、其他重要事项"
 PART_6 = "六、专业性名词解释"
 CONTACT = "公开联系人"
 NOT_YET = _("保存后显示。")
+UNFILLED = _("未填写（不是0）：请在下方各行填写，确实没有的请勾选该部分的“无”。")
 
 
 def describe(comparison, label="上年"):
@@ -753,12 +754,18 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
 
     @admin.display(description=_("“三公”经费合计"))
     def official_expense_summary(self, obj):
-        return describe(obj.figures.official_expenses) if obj.pk else NOT_YET
+        if obj.pk is None:
+            return NOT_YET
+        if not obj.figures.official_expense_lines:
+            return UNFILLED
+        return describe(obj.figures.official_expenses)
 
     @admin.display(description=_("政府采购合计"))
     def procurement_summary(self, obj):
         if obj.pk is None:
             return NOT_YET
+        if not obj.figures.procurement_lines:
+            return UNFILLED
         row = obj.figures.procurement
         parts = "，".join(
             f"{category.name}{format_wan(amount)}万元" for category, amount in row.by_category
@@ -769,6 +776,8 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
     def vehicle_summary(self, obj):
         if obj.pk is None:
             return NOT_YET
+        if not obj.figures.vehicle_lines:
+            return UNFILLED
         return f"实有{obj.figures.vehicles_held}辆，本年拟购置{obj.figures.vehicles_planned}辆"
 
     @admin.display(description=_("公开页面"))
