@@ -141,3 +141,23 @@ def test_the_parts_a_template_prints_are_ticked_on_its_admin_screen(admin_client
     assert response.status_code == 302
     template.refresh_from_db()
     assert template.parts == ["official_expenses", "contact"]
+
+
+def test_each_region_requires_only_the_parts_its_template_prints(reference, superuser):
+    from pathlib import Path
+
+    from portal.disclosure_file import load_disclosure_file
+
+    second_file = (
+        Path(__file__).resolve().parent.parent / "portal/data/qingshan-donghu-npc-office-2025.toml"
+    )
+    second = load_disclosure_file(second_file).disclosure
+    draft = workflow.disclosure_correct(disclosure=second, user=superuser, reason="测试")
+    empty_procurement(draft)  # the second region's template prints no procurement part
+    empty_operating_cost(draft)
+    assert [(p.field, p.message) for p in errors(draft)] == [
+        (
+            "operating_cost",
+            "机关运行经费尚未填写：请填写，如确实没有，请勾选“不适用机关运行经费”。",
+        )
+    ]
