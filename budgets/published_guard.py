@@ -13,7 +13,10 @@ A table is guarded by one migration operation, generated from its model:
 
 SQLite rebuilds a table for many schema changes (AddField of a NOT NULL column, for one) and
 the table's triggers go with it: a migration that alters a guarded table ends with
-`GuardPublished(...)` for it again (the operation is idempotent). A test compares the triggers
+`GuardPublished(...)` for it again (the operation is idempotent). Rebuilding the disclosure
+table itself also breaks the other tables' triggers, which name it: such a migration starts
+with `UnguardPublished(...)` for every part table (`app_label=` for another app's) and ends
+with `GuardPublished(...)` for each of them and for "Disclosure". A test compares the triggers
 in the database with `guarded_models()`, so a forgotten one fails the suite.
 
 History tables are not guarded: they record every change, publication included.
@@ -122,17 +125,18 @@ class GuardPublished(migrations.operations.base.Operation):
     reversible = True
     reduces_to_sql = True
 
-    def __init__(self, model_name):
-        self.model_name = model_name
+    def __init__(self, model_name, app_label=None):
+        self.model_name, self.app_label = model_name, app_label
 
     def deconstruct(self):
-        return (self.__class__.__qualname__, [self.model_name], {})
+        kwargs = {"app_label": self.app_label} if self.app_label else {}
+        return (self.__class__.__qualname__, [self.model_name], kwargs)
 
     def state_forwards(self, app_label, state):
         pass  # triggers are not part of Django's model state
 
     def _run(self, app_label, schema_editor, state, make_sql):
-        model = state.apps.get_model(app_label, self.model_name)
+        model = state.apps.get_model(self.app_label or app_label, self.model_name)
         disclosure = state.apps.get_model(*DISCLOSURE)
         vendor = schema_editor.connection.vendor
         for sql in make_sql(vendor, model, disclosure):
@@ -151,6 +155,23 @@ class GuardPublished(migrations.operations.base.Operation):
     @property
     def migration_name_fragment(self):
         return f"guard_{self.model_name.lower()}"
+
+
+class UnguardPublished(GuardPublished):
+    """Migration operation: lift one table's guard until the same migration restores it."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        self._run(app_label, schema_editor, from_state, lambda v, m, d: drop_sql(v, m))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        self._run(app_label, schema_editor, to_state, create_sql)
+
+    def describe(self):
+        return f"Lift the published-version guard of {self.model_name} for this migration"
+
+    @property
+    def migration_name_fragment(self):
+        return f"unguard_{self.model_name.lower()}"
 
 
 def guarded_models():

@@ -7,6 +7,7 @@ their own rules here, so there is still one place that answers "is this disclosu
 
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from .money import format_wan, total
 
@@ -217,18 +218,133 @@ def changes_have_reasons(disclosure):
             )
 
 
+# An empty reason or use left from the template: “主要原因是。”, “主要用于；”, a trailing “主要是”.
+EMPTY_CLAUSE = re.compile(r"主要(?:原因是?|用于|是)\s*(?:[。；;，,]|$)")
+# A direction stated with its amount: “增加748.5万元”, “减少 34 万元”.
+DIRECTED_AMOUNT = re.compile(r"(增加|减少|增长|下降)\s*(\d+(?:\.\d+)?)\s*万元")
+AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*万元")
+
+
+def _region_template(disclosure):
+    """The template row of the disclosure's region and year: its per-region rule settings."""
+    from .models import NarrativeTemplate
+
+    return NarrativeTemplate.for_body(
+        region=disclosure.department.region, year=disclosure.year, kind=disclosure.kind
+    )
+
+
+def free_texts(disclosure):
+    """(field, label, text, comparison or None) of every free text of the disclosure: its
+    reasons and uses, each line's reason and purpose, and its published wordings."""
+    f = disclosure.figures
+    comparisons = {
+        "income_change_reason": f.income,
+        "basic_change_reason": f.basic,
+        "project_change_reason": f.project,
+        "official_expense_change_reason": f.official_expenses,
+        "operating_cost_change_reason": f.operating_cost,
+    }
+    for name in TEXT_FIELDS:
+        label = disclosure._meta.get_field(name).verbose_name
+        yield name, f"“{label}”", getattr(disclosure, name), comparisons.get(name)
+    for line in f.income_lines:
+        label = f"收入“{line.source.name}”的增减原因"
+        yield "income_lines", label, line.change_reason, line.comparison
+    for line in f.expenditure_lines:
+        row = _item_label(line)
+        yield "expenditure_lines", f"支出“{row}”的增减原因", line.change_reason, line.comparison
+        yield "expenditure_lines", f"支出“{row}”的用途", line.purpose, None
+    for line in f.official_expense_lines:
+        label = f"“三公”经费“{line.item.name}”的增减原因"
+        yield "official_expense_lines", label, line.change_reason, line.comparison
+    if disclosure.pk:
+        for wording in disclosure.published_sentences.all():
+            yield "published_sentences", f"原文措辞“{wording.key}”", wording.text, None
+
+
 @rule
 def texts_are_clean(disclosure):
-    for field in TEXT_FIELDS:
-        text = getattr(disclosure, field)
+    """No template residue or empty “主要原因是。” anywhere (errors); a year other than the
+    disclosure's or the one before is a warning, blocking where the region says so."""
+    template = _region_template(disclosure)
+    severity = ERROR if template and template.text_checks_blocking else WARNING
+    allowed_years = {disclosure.year, disclosure.prior_year}
+    for field, label, text, _comparison in free_texts(disclosure):
+        if not text:
+            continue
         if RESIDUE.search(text):
-            yield Problem(ERROR, field, "文字中有模板残留（XX、××或【】），请替换为实际内容。")
-        for year in {int(y) for y in YEAR.findall(text)} - {disclosure.year, disclosure.prior_year}:
+            yield Problem(ERROR, field, f"{label}中有模板残留（XX、××或【】），请替换为实际内容。")
+        if EMPTY_CLAUSE.search(text):
             yield Problem(
-                WARNING,
-                field,
-                f"文字中出现“{year}年”，本文件应只涉及{disclosure.year}年和{disclosure.prior_year}年。",
+                ERROR, field, f"{label}中“主要原因是”或“主要用于”后面没有内容，请补全或删去。"
             )
+        for year in sorted({int(y) for y in YEAR.findall(text)} - allowed_years):
+            yield Problem(
+                severity,
+                field,
+                f"{label}中出现“{year}年”，本文件应只涉及{disclosure.year}年和{disclosure.prior_year}年。",
+            )
+
+
+@rule
+def texts_agree_with_figures(disclosure):
+    """A reason that names an amount names its figure's change, this year's or last year's
+    value; a direction stated with an amount agrees with the change's sign. Warnings,
+    blocking where the region's template says so."""
+    template = _region_template(disclosure)
+    severity = ERROR if template and template.text_checks_blocking else WARNING
+    for field, label, text, comparison in free_texts(disclosure):
+        if not text or comparison is None or comparison.change is None:
+            continue
+        change = comparison.change
+        known = {abs(change), comparison.current, comparison.prior}
+        for value in AMOUNT.findall(text):
+            if Decimal(value) not in known:
+                yield Problem(
+                    severity,
+                    field,
+                    f"{label}中写的{value}万元，与数据不符：本年{format_wan(comparison.current)}万元，"
+                    f"上年{format_wan(comparison.prior)}万元，增减{format_wan(abs(change))}万元。",
+                )
+        for verb, _value in DIRECTED_AMOUNT.findall(text):
+            says_up = verb in ("增加", "增长")
+            if change == 0 or says_up != (change > 0):
+                actual = (
+                    "与上年持平"
+                    if change == 0
+                    else f"{'增加' if change > 0 else '减少'}{format_wan(abs(change))}万元"
+                )
+                yield Problem(
+                    severity,
+                    field,
+                    f"{label}中写的是“{verb}”，而数据是{actual}，请核对增减方向。",
+                )
+
+
+@rule
+def parts_are_filled(disclosure):
+    """Every part the region's template prints is filled or stated as none (not filled is
+    not zero): the problem names the part and links to where it is filled."""
+    from .narrative_parts import printed_by
+
+    for part in printed_by(_region_template(disclosure)):
+        filled = part.filled(disclosure)
+        stated_none = part.none_field and getattr(disclosure, part.none_field)
+        if stated_none and filled:
+            flag = disclosure._meta.get_field(part.none_field).verbose_name
+            yield Problem(
+                ERROR,
+                part.none_field,
+                f"{part.label}已填写数据，又勾选了“{flag}”：请二选一。",
+            )
+        elif not filled and not stated_none:
+            how = (
+                f"如确实没有，请勾选“{disclosure._meta.get_field(part.none_field).verbose_name}”"
+                if part.none_field
+                else "本地区模板要求写明"
+            )
+            yield Problem(ERROR, part.anchor, f"{part.label}尚未填写：请填写，{how}。")
 
 
 @rule
@@ -326,11 +442,7 @@ def _line_comparisons(f):
 def line_changes_have_reasons(disclosure):
     """A line that changed by the region's threshold (10 % by default) or more, or came from
     0, has its reason; a warning unless the region makes it blocking."""
-    from .models import NarrativeTemplate
-
-    template = NarrativeTemplate.for_body(
-        region=disclosure.department.region, year=disclosure.year, kind=disclosure.kind
-    )
+    template = _region_template(disclosure)
     threshold = template.reason_threshold if template else 10
     severity = ERROR if template and template.reason_blocking else WARNING
     for table, row, comparison, reason, field in _line_comparisons(disclosure.figures):

@@ -26,6 +26,7 @@ from .models import (
     PerformanceTarget,
     ProcurementLine,
     ProjectWriteUp,
+    PublishedSentence,
     StatusChange,
     VehicleLine,
 )
@@ -44,6 +45,7 @@ PART_MODELS = [
     KeyProject,
     ProjectWriteUp,  # after KeyProject: these hang on its copies
     PerformanceTarget,
+    PublishedSentence,
 ]
 copiers = []
 # How a version's content checksum is computed: the portal registers it (it covers the

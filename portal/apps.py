@@ -12,7 +12,7 @@ class PortalConfig(AppConfig):
 
         from budgets import workflow
 
-        from . import audit, pages
+        from . import audit, pages, rules  # noqa: F401  rules register with budgets.rules
         from .opendata import checksum
 
         # A version's checksum covers its open-data JSON, which the portal builds.

@@ -35,10 +35,12 @@ from budgets.models import (
     ProjectSubsection,
     ProjectWriteUp,
     PublishedDisclosureError,
+    PublishedSentence,
     VehicleKind,
     VehicleLine,
 )
 from budgets.money import TEN_THOUSAND
+from budgets.narrative_parts import BY_KEY, PARTS, all_parts
 from budgets.rules import DEFAULT_RULE_SET
 from budgets.workflow import record_publication
 from glossary.models import DisclosureTerm, Term
@@ -241,6 +243,8 @@ class Loader:
                 "reason_threshold": spec.get("reason_threshold", 10),
                 "reason_blocking": spec.get("reason_blocking", False),
                 "rule_set": spec.get("rule_set", DEFAULT_RULE_SET),
+                "parts": spec.get("parts", all_parts()),
+                "text_checks_blocking": spec.get("text_checks_blocking", False),
             },
             f"模板 {spec['name']}",
         )
@@ -315,6 +319,18 @@ class Loader:
             staffing.append({"kind": kind, "count": head_count(count, f"{where}的编制“{name}”")})
         self.sync(StaffingQuota, parent, ["kind"], staffing, f"{where}编制")
 
+    @staticmethod
+    def stated_none(keys, where):
+        """The "none" flags of the parts the file states as none (`stated_none = ["procurement"]`)."""
+        flags = {part.none_field: False for part in PARTS if part.none_field}
+        for key in keys:
+            part = BY_KEY.get(key)
+            if part is None or not part.none_field:
+                known = "、".join(f"{p.key}（{p.label}）" for p in PARTS if p.none_field)
+                raise DisclosureFileError(f"{where} stated_none：“{key}”无效，可用：{known}。")
+            flags[part.none_field] = True
+        return flags
+
     def load_disclosure(self, department, spec):
         where = "[disclosure]"
         self.unit = spec.get("amount_unit", "万元")
@@ -362,6 +378,7 @@ class Loader:
                 performance.get("amount"), "[disclosure.performance] amount"
             ),
             "vehicles_counted_on": vehicles.pop("counted_on", None),
+            **self.stated_none(spec.get("stated_none", []), where),
         }
         disclosure = self.upsert(Disclosure, keys, values, f"公开文件 {spec['year']}")
         parent = {"disclosure": disclosure}
@@ -469,6 +486,11 @@ class Loader:
             for kind, line in vehicles.items()
         ]
         self.sync(VehicleLine, parent, ["kind"], vehicle_lines, "车辆")
+
+        wordings = [
+            {"key": key, "text": text} for key, text in spec.get("published_wording", {}).items()
+        ]
+        self.sync(PublishedSentence, parent, ["key"], wordings, "原文措辞")
         return disclosure
 
     def load_project_details(self, disclosure, entries):

@@ -107,3 +107,22 @@ def test_a_wide_table_scrolls_in_its_own_region_on_a_phone(
     region.focus()
     page.keyboard.press("ArrowRight")
     page.screenshot(path=screenshot_dir / "tables-phone.png", full_page=False)
+
+
+def test_the_preview_marks_an_unfilled_part_and_the_page_reads_as_printed(
+    live_server, browser, page, draft, editor, screenshot_dir
+):
+    draft.procurement_lines.all().delete()
+    contact = log_in(browser, live_server, "editor")
+    contact.goto(f"{live_server.url}/disclosures/{draft.pk}/preview/")
+    part_5 = contact.locator("#part-5")
+    expect(part_5).to_contain_text("（二）政府采购情况。（未填写）")
+    part_5.screenshot(path=screenshot_dir / "preview-unfilled-procurement.png")
+    contact.goto(f"{live_server.url}/admin/budgets/disclosure/{draft.pk}/change/")
+    expect(contact.get_by_role("link", name="政府采购尚未填写")).to_be_visible()
+    fieldset = contact.locator("fieldset", has=contact.locator("#id_no_procurement"))
+    fieldset.screenshot(path=screenshot_dir / "admin-part-5-none-flags.png")
+    draft.delete()
+    page.goto(live_server.url + draft.supersedes.get_absolute_url())
+    expect(page.locator("#part-4")).to_contain_text("因公出国（境）费用0万元")
+    page.locator("#part-1").screenshot(path=screenshot_dir / "reference-as-printed.png")

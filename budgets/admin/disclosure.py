@@ -34,6 +34,7 @@ from ..models import (
     ProcurementLine,
     ProjectSubsection,
     ProjectWriteUp,
+    PublishedSentence,
     StatusChange,
     VehicleLine,
 )
@@ -54,6 +55,7 @@ PART_5 = "五、其他重要事项"
 PART_6 = "六、专业性名词解释"
 CONTACT = "公开联系人"
 NOT_YET = _("保存后显示。")
+UNFILLED = _("未填写（不是0）：请在下方各行填写，确实没有的请勾选该部分的“无”。")
 
 
 def describe(comparison, label="上年"):
@@ -323,6 +325,15 @@ class VehicleLineInline(PartInline):
     fields = ["kind", "held", "planned"]
 
 
+class PublishedSentenceInline(PartInline):
+    """The printed document's own wording of a generated sentence; the 检查结果 above warns
+    when its figures differ from the data (rule `published_wording_agrees`)."""
+
+    model = PublishedSentence
+    part = REVIEW
+    fields = ["key", "text"]
+
+
 class DisclosureCheckInline(PartInline):
     model = DisclosureCheck
     part = REVIEW
@@ -428,7 +439,16 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                 ),
             },
         ),
-        (PART_4, {"fields": ["official_expense_summary", "official_expense_change_reason"]}),
+        (
+            PART_4,
+            {
+                "fields": [
+                    "official_expense_summary",
+                    "official_expense_change_reason",
+                    "no_official_expenses",
+                ]
+            },
+        ),
         (
             PART_5,
             {
@@ -436,11 +456,18 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                     ("operating_cost", "prior_operating_cost"),
                     "operating_cost_change_reason",
                     "operating_cost_uses",
+                    "no_operating_cost",
                     "procurement_summary",
-                    "performance_amount",
+                    "no_procurement",
+                    ("performance_amount", "no_performance"),
                     "vehicles_counted_on",
                     "vehicle_summary",
-                ]
+                    "no_vehicles",
+                ],
+                "description": _(
+                    "没有填写的部分不会当作0：确实没有的，请勾选该部分的“无”，页面写明没有；"
+                    "既未填写也未勾选的，不能提交审核。"
+                ),
             },
         ),
         (
@@ -470,6 +497,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
         OfficialExpenseLineInline,
         ProcurementLineInline,
         VehicleLineInline,
+        PublishedSentenceInline,
         DisclosureCheckInline,
     ]
     formfield_overrides = {
@@ -722,10 +750,11 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
     def _anchor(field):
         """Where a problem's field sits on this screen: a field's input or a line group."""
         try:
-            Disclosure._meta.get_field(field)
+            concrete = Disclosure._meta.get_field(field).concrete
         except FieldDoesNotExist:
-            return f"#{field}-group"  # inline formsets are rendered as <div id="<prefix>-group">
-        return f"#id_{field}"
+            concrete = False
+        # A line group is a reverse relation, rendered as an inline <div id="<prefix>-group">.
+        return f"#id_{field}" if concrete else f"#{field}-group"
 
     @admin.display(description=_("单位"))
     def units_summary(self, obj):
@@ -771,12 +800,18 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
 
     @admin.display(description=_("“三公”经费合计"))
     def official_expense_summary(self, obj):
-        return describe(obj.figures.official_expenses) if obj.pk else NOT_YET
+        if obj.pk is None:
+            return NOT_YET
+        if not obj.figures.official_expense_lines:
+            return UNFILLED
+        return describe(obj.figures.official_expenses)
 
     @admin.display(description=_("政府采购合计"))
     def procurement_summary(self, obj):
         if obj.pk is None:
             return NOT_YET
+        if not obj.figures.procurement_lines:
+            return UNFILLED
         row = obj.figures.procurement
         parts = "，".join(
             f"{category.name}{format_wan(amount)}万元" for category, amount in row.by_category
@@ -787,6 +822,8 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
     def vehicle_summary(self, obj):
         if obj.pk is None:
             return NOT_YET
+        if not obj.figures.vehicle_lines:
+            return UNFILLED
         return f"实有{obj.figures.vehicles_held}辆，本年拟购置{obj.figures.vehicles_planned}辆"
 
     @admin.display(description=_("公开页面"))

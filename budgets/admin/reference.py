@@ -1,11 +1,13 @@
 """Reference data: classifications (importable), funding sources, "三公" items, categories,
 vehicle kinds, narrative templates."""
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .. import narrative_parts
 from ..models import (
     CatalogueTable,
     ClassificationScheme,
@@ -101,8 +103,25 @@ class CatalogueTableInline(admin.TabularInline):
     fields = ["order", "key", "title", "empty_note"]
 
 
+class NarrativeTemplateForm(forms.ModelForm):
+    """The parts a template prints, as checkboxes rather than a JSON list."""
+
+    parts = forms.TypedMultipleChoiceField(
+        label=_("须填写的部分"),
+        choices=narrative_parts.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=NarrativeTemplate._meta.get_field("parts").help_text,
+    )
+
+    class Meta:
+        model = NarrativeTemplate
+        fields = ["parts"]  # the admin adds the others
+
+
 @admin.register(NarrativeTemplate)
 class NarrativeTemplateAdmin(admin.ModelAdmin):
+    form = NarrativeTemplateForm
     inlines = [CatalogueTableInline]
     list_display = ["name", "region", "kind", "first_year", "template_name", "table_unit"]
     list_filter = ["kind", "table_unit"]

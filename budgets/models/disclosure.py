@@ -89,6 +89,7 @@ class DisclosureQuerySet(FrozenWhenPublishedQuerySet):
             lines("project_write_ups", "subsection"),
             lines("performance_targets", "indicator__parent"),
             "checks",
+            "published_sentences",
         )
 
 
@@ -243,6 +244,33 @@ class Disclosure(models.Model):
         null=True,
         blank=True,
         help_text=_("如 2024-12-31，页面显示为“截至2024年12月”。"),
+    )
+    # A part left empty is "not filled", never zero: to say there is none, tick its flag, and
+    # the page prints the template's sentence for it (budgets.narrative_parts).
+    no_official_expenses = models.BooleanField(
+        _("本部门无“三公”经费预算"),
+        default=False,
+        help_text=_("确实没有“三公”经费时勾选，页面写明“无“三公”经费预算”；有则在下方分项填写。"),
+    )
+    no_operating_cost = models.BooleanField(
+        _("不适用机关运行经费"),
+        default=False,
+        help_text=_("本部门及所属单位均不是行政单位或参公事业单位时勾选；否则请填写机关运行经费。"),
+    )
+    no_procurement = models.BooleanField(
+        _("本部门无政府采购预算"),
+        default=False,
+        help_text=_("确实没有安排政府采购预算时勾选；有则在政府采购各行填写。"),
+    )
+    no_performance = models.BooleanField(
+        _("无实行绩效目标管理的项目支出"),
+        default=False,
+        help_text=_("确实没有时勾选；有则填写实行绩效目标管理的项目支出金额。"),
+    )
+    no_vehicles = models.BooleanField(
+        _("本部门无公务车辆"),
+        default=False,
+        help_text=_("既没有实有车辆、本年也不购置车辆时勾选；否则请在车辆各行填写。"),
     )
 
     objects = DisclosureQuerySet.as_manager()

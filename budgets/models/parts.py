@@ -527,6 +527,48 @@ class PerformanceTarget(DisclosurePart):
         return f"{self.operator}{self.value}{self.unit}"
 
 
+class PublishedSentence(DisclosurePart):
+    """A generated sentence's wording as the printed document has it (原文措辞), stored
+    verbatim and shown instead of the generated one: a document entered from print keeps
+    its slips. `budgets.wording` flags one whose figures the data does not bear out."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="published_sentences",
+    )
+    key = models.CharField(
+        _("句子"),
+        max_length=200,
+        help_text=_(
+            "模板中这句话的名称，如 official-expenses（“三公”经费一段）、"
+            "composition:重庆市渝中区政务服务中心（该单位的单位构成一句）。"
+        ),
+    )
+    text = models.TextField(
+        _("原文措辞"),
+        help_text=_(
+            "照录公开文本中的这句话（含原文的用字和标点），页面显示这段文字代替自动生成的句子。"
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("原文措辞")
+        verbose_name_plural = _("原文措辞（照录公开文本）")
+        ordering = ["disclosure", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "key"],
+                name="publishedsentence_unique_key",
+                violation_error_message=_("同一句话只能录入一种原文措辞。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
 class DisclosureCheck(DisclosurePart):
     """A check recorded before publication and printed on the disclosure, as real ones are:
     保密审查 (confidentiality review) and 部门主要负责人审签 (the head's sign-off)."""

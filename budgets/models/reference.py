@@ -3,6 +3,7 @@ revises it), and the narrative template each region uses."""
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import YEAR_VALIDATORS, Region
 
 from ..narrative_files import validate_narrative_file
+from ..narrative_parts import BY_KEY, CHOICES, all_parts
 from ..rules import DEFAULT_RULE_SET, rule_set_choices
 
 
@@ -286,6 +288,11 @@ class IndicatorLevel(models.Model):
 
     def __str__(self):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+def validate_parts(keys):
+    """A template row's parts are a list of known part keys."""
+    if not isinstance(keys, list) or any(key not in BY_KEY for key in keys):
+        known = "、".join(f"{key}（{label}）" for key, label in CHOICES)
+        raise ValidationError(_("须填写的部分只能从以下选择：%(known)s。"), params={"known": known})
 
 
 class NarrativeTemplate(models.Model):
@@ -336,6 +343,21 @@ class NarrativeTemplate(models.Model):
         _("缺少增减原因时不能提交"),
         default=False,
         help_text=_("不勾选时只作提示；勾选后缺少原因的公开文件不能提交审核。"),
+    )
+    parts = models.JSONField(
+        _("须填写的部分"),
+        default=all_parts,
+        blank=True,
+        validators=[validate_parts],
+        help_text=_("本模板印出的、须填写或注明“无”的部分：缺少时公开文件不能提交审核。"),
+    )
+    text_checks_blocking = models.BooleanField(
+        _("文字与数字不符时不能提交"),
+        default=False,
+        help_text=_(
+            "文字（原因、用途、原文措辞）中的金额、增减方向或年度与数据不符时，"
+            "不勾选只作提示，勾选后不能提交审核。"
+        ),
     )
 
     class Meta:

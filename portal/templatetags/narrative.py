@@ -1,8 +1,10 @@
 """Sentence pieces of the generated narrative: change phrases, numbering, dates."""
 
 from django import template
+from django.utils.html import conditional_escape, strip_tags
 
 from budgets.money import format_wan
+from budgets.wording import unsupported_figures
 
 register = template.Library()
 
@@ -72,3 +74,35 @@ def appropriation_from(figures, source_code):
 def split_from(figures, source_code):
     """(basic, project) comparisons of one source's expenditure."""
     return figures.split_from(source_code)
+
+
+class SentenceNode(template.Node):
+    def __init__(self, key_parts, nodelist):
+        self.key_parts, self.nodelist = key_parts, nodelist
+
+    def render(self, context):
+        key = "".join(str(part.resolve(context)) for part in self.key_parts)
+        generated = self.nodelist.render(context)
+        collected = context.get("generated_sentences")
+        if collected is not None:
+            collected[key] = generated
+        published = (context.get("published_sentences") or {}).get(key)
+        # A wording whose figures the data no longer bears out (a correction changed them)
+        # gives way to the generated sentence: the page never prints an unsupported figure.
+        if published is None or unsupported_figures(published, strip_tags(generated)):
+            return generated
+        return conditional_escape(published)
+
+
+@register.tag
+def sentence(parser, token):
+    """`{% sentence "official-expenses" %}…{% endsentence %}`: a generated sentence that the
+    disclosure may replace with its published wording (PublishedSentence with that key),
+    shown only while every figure it names is one the generated sentence names.
+    The key may be built from several parts: `{% sentence "composition:" unit.name %}`."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("sentence 标签需要句子名称。")
+    nodelist = parser.parse(("endsentence",))
+    parser.delete_first_token()
+    return SentenceNode([parser.compile_filter(bit) for bit in bits], nodelist)
