@@ -92,6 +92,8 @@ def body_data(disclosure, *, preview=False):
         "narrative_template": template.template_name if template else DEFAULT_TEMPLATE,
         "table_unit": table_unit,
         "unit_label": NarrativeTemplate.TableUnit(table_unit).label,
+        # The printed document's wording, shown instead of the generated sentence of that key.
+        "published_sentences": {s.key: s.text for s in disclosure.published_sentences.all()},
     }
 
 
@@ -152,8 +154,6 @@ def disclosure_data(disclosure, *, preview=False):
         "preview": preview,
         "body": published_body(disclosure, preview=preview),
         "checks": list(disclosure.checks.all()),
-        # The printed document's wording, shown instead of the generated sentence of that key.
-        "published_sentences": {s.key: s.text for s in disclosure.published_sentences.all()},
         "revisions": revisions,
         "latest": revisions[-1] if revisions else None,
         "first_published_on": revisions[0].published_on if revisions else None,
