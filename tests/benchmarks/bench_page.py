@@ -37,33 +37,23 @@ YEAR = 2031
 
 def disclosure_with(lines, name):
     """A published disclosure of YEAR with `lines` 项 lines (in 20 类 × 50 per 款)."""
-    from budgets.models import (
-        ClassificationScheme,
-        ClassificationVersion,
-        Disclosure,
-        ExpenditureLine,
-        FunctionalItem,
-        IncomeLine,
-    )
+    from budgets.models import Disclosure, ExpenditureLine, IncomeLine
     from budgets.workflow import record_publication
     from tests import factories
 
-    version = ClassificationVersion.objects.annual(ClassificationScheme.FUNCTIONAL, YEAR)
     d = Disclosure.objects.create(department=factories.department(name), year=YEAR)
     rows = []
     for n in range(lines):
         lei, rest = divmod(n, 1000)
         kuan, xiang = divmod(rest, 50)
         code = f"{201 + lei}{kuan + 1:02d}{xiang + 1:02d}"
-        for c in (code[:3], code[:5], code):
-            FunctionalItem.objects.get_or_create(
-                version=version, code=c, defaults={"name": f"科目{c}"}
-            )
+        for c in (code[:3], code[:5]):
+            factories.item(c, YEAR)
         rows.append(
             ExpenditureLine(
                 disclosure=d,
                 source=factories.source(),
-                functional_item=FunctionalItem.objects.get(version=version, code=code),
+                functional_item=factories.item(code, YEAR),
                 basic=Decimal("1.25"),
                 project=Decimal("0.75"),
                 prior_amount=Decimal("1.9"),
