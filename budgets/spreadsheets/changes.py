@@ -225,13 +225,14 @@ class TableChanges:
         return len(self.new) + len(self.changed) + len(self.removed)
 
 
-def compare(disclosure, stored, plan, refs):
-    """[TableChanges] in sheet order, from the stored rows and the plan."""
+def compare(disclosure, stored, plan, refs, titles=SHEETS):
+    """[TableChanges] in sheet order, from the stored rows and the plan; each table named
+    by the sheet title the file gave it (`titles`)."""
     result = []
     for section in SECTIONS:
         table = plan[section.key]
         labels = dict(zip(section.fields, section.labels, strict=True))
-        changes = TableChanges(section.key, section.title)
+        changes = TableChanges(section.key, titles.get(section.key, section.title))
         rows = stored[section.key]
         for key, values in table.lines.items():
             obj = rows.get(key)
@@ -263,7 +264,7 @@ def compare(disclosure, stored, plan, refs):
                 )
         result.append(changes)
     own = plan["basic-project"]
-    changes = TableChanges("basic-project", SHEETS["basic-project"])
+    changes = TableChanges("basic-project", titles.get("basic-project", SHEETS["basic-project"]))
     values = own.lines.get(("disclosure",), {})
     differing = [
         (OWN_LABELS[f], show(getattr(disclosure, f)), show(values[f]))
@@ -343,7 +344,7 @@ def preview_import(*, disclosure, upload, user, file_name=""):
     try:
         refs = Refs.load(disclosure.year)
         titles = workbook_titles(catalogue_for(disclosure))
-        plan, issues, notices = read_plan(book, disclosure, refs, titles)
+        plan, issues, notices, titles = read_plan(book, disclosure, refs, titles)
     finally:
         book.close()
     stored = stored_lines(disclosure)
@@ -353,7 +354,7 @@ def preview_import(*, disclosure, upload, user, file_name=""):
         digest=digest.hexdigest(),
         plan=plan,
         issues=issues,
-        changes=[] if issues else compare(disclosure, stored, plan, refs),
+        changes=[] if issues else compare(disclosure, stored, plan, refs, titles),
         fingerprint=fingerprint(disclosure, stored),
         notices=notices,
     )

@@ -460,17 +460,18 @@ READERS = {
 
 
 def read_plan(book, disclosure, refs, titles=SHEETS):
-    """(plan, issues) of an open workbook: {table key: TablePlan} and every problem found.
+    """(plan, issues, notices, found) of an open workbook: {table key: TablePlan}, every
+    problem found, what was recomputed, and {table key: the sheet title it was found under}.
     `titles` ({key: sheet title}, `budgets.tables.workbook_titles`) are the region's; a
     table is also found under the titles of files exported before. Other sheets (computed
     tables, instructions, reference lists) are ignored."""
     reader = Reader(disclosure, refs)
     sheets = {label(sheet.title): sheet for sheet in book.worksheets}
-    plan, order = {}, []
+    plan, found = {}, {}
     for key in SHEETS:
         accepted = accepted_titles(key, {**SHEETS, **titles})
         title = next((t for t in accepted if label(t) in sheets), accepted[0])
-        order.append(title)
+        found[key] = title
         sheet = sheets.get(label(title))
         if sheet is None:
             reader.problem(
@@ -486,8 +487,9 @@ def read_plan(book, disclosure, refs, titles=SHEETS):
         if key == "expenditure":
             reader.expenditure_columns = tuple(table.columns)
         plan[key] = READERS[key](reader, table)
+    order = list(found.values())
     issues = sorted(
         reader.issues,
         key=lambda i: (order.index(i.sheet) if i.sheet in order else -1, i.row or 0),
     )
-    return plan, issues, reader.notices
+    return plan, issues, reader.notices, found

@@ -194,7 +194,7 @@ class Reader:
         self.year = disclosure.year
         self.refs = refs
         self.issues = []
-        self.notices = []  # what was done for the person, not a problem (已按各行重新计算)
+        self.recomputed = {}  # sheet title → formula cells without results, computed instead
         self.data_rows = 0
         self.max_rows = limits().max_rows
         self.expenditure = None  # what the expenditure sheet adds up to, for cross-checks
@@ -413,10 +413,19 @@ class Reader:
                     cells.UNCOMPUTED,
                 )
         if recomputed:
-            self.notices.append(
-                f"{table.title}：{recomputed}个增减、合计公式格没有计算结果（文件未在 Excel 或 WPS "
-                "中保存过），已按各行重新计算。"
-            )
+            self.recomputed[table.title] = recomputed
+
+    @property
+    def notices(self):
+        """What was done for the person, not a problem: one line for every sheet whose
+        computed cells were recomputed."""
+        if not self.recomputed:
+            return []
+        sheets = "、".join(f"{title}（{n}格）" for title, n in self.recomputed.items())
+        return [
+            "文件中的增减、合计公式没有计算结果（文件未在 Excel 或 WPS 中保存过），"
+            f"已按各行重新计算：{sheets}。"
+        ]
 
     @staticmethod
     def computed(table, number, key):
