@@ -226,7 +226,10 @@ def _fund_table(source_code):
         lines = [line for line in f.expenditure_lines if line.source.code == source_code]
         if not lines:
             return Built(COMPARED_COLUMNS, [])
-        tree = f.functional_tree([x for x in lines if x.functional_item_id])
+        if len(lines) == len(f.expenditure_lines):  # one source pays all: the table's tree
+            tree = f.functional_rows
+        else:
+            tree = f.functional_tree([x for x in lines if x.functional_item_id])
         built = _functional_table(f, lines, tree)
         flat = list(_flatten(tree))
         rows = [_compared(row, tree.comparison) for row, tree in zip(built.rows, flat, strict=True)]
@@ -418,6 +421,22 @@ def download_entries(catalogue):
     return tuple(entries)
 
 
+def workbook_titles(catalogue):
+    """{importable key: sheet title} of the fill-in workbook, in the catalogue's order: the
+    title the region prints where its catalogue holds the table, else its sheet title."""
+    printed = {e.key: e.title or REGISTRY[e.key].title for e in catalogue if e.key in SHEET_TITLES}
+    keys = [*printed, *(key for key in SHEET_TITLES if key not in printed)]
+    return {key: printed.get(key) or SHEET_TITLES[key] for key in keys}
+
+
+def accepted_titles(key, titles):
+    """The sheet titles a workbook's table `key` is found by: its title in this region's
+    workbook first, then those of files exported before the catalogue (sheet titles) and
+    the common national title."""
+    found = [titles[key], SHEET_TITLES[key], REGISTRY[key].title]
+    return list(dict.fromkeys(found))
+
+
 def catalogue_of(template):
     """The catalogue a narrative template prints (its own entries, else the common set)."""
     if template is None:
@@ -453,3 +472,13 @@ def build_table(disclosure, entry, *, unit=WAN, separators=True):
 def build_tables(disclosure, entries, *, unit=WAN, separators=True):
     """Every table of a catalogue, in its order."""
     return [build_table(disclosure, entry, unit=unit, separators=separators) for entry in entries]
+
+
+def catalogue_for(disclosure):
+    """The catalogue of a disclosure's region, year and kind (one query for its template)."""
+    from .models import NarrativeTemplate  # the models import this module's neighbours
+
+    template = NarrativeTemplate.for_body(
+        region=disclosure.department.region, year=disclosure.year, kind=disclosure.kind
+    )
+    return catalogue_of(template)

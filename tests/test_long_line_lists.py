@@ -19,7 +19,7 @@ from budgets.models import (
 )
 from tests.adminforms import form_values
 from tests.pagetext import visible_text
-from tests.test_spreadsheet_import import EXPENDITURE, edited, row_of, upload
+from tests.test_spreadsheet_import import edited, fill_titles, row_of, upload
 
 LINES = 10_001
 LINES_PER_PAGE = 200  # as documented in budgets/spreadsheets.md, “很长的表”
@@ -90,7 +90,7 @@ def test_a_later_page_shows_its_lines_and_saving_it_changes_only_those(editor_cl
 
 def test_the_preview_of_a_ten_thousand_line_import_stays_small(editor_client, long_draft):
     def raise_all(book):
-        sheet = book[EXPENDITURE]
+        sheet = book[fill_titles(long_draft)["expenditure"]]
         first = row_of(sheet, "科目编码") + 1
         for row in range(first, first + LINES):
             sheet.cell(row, 4).value = 3  # 基本支出

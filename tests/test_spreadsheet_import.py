@@ -25,6 +25,7 @@ from budgets.models import (
 )
 from budgets.spreadsheets.tables import TablePlan
 from budgets.spreadsheets.workbook import megabytes
+from budgets.tables import REGISTRY, catalogue_for, workbook_titles
 from budgets.workflow import PART_MODELS, disclosure_submit
 from portal import opendata
 from portal.models import AuditEvent
@@ -37,6 +38,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AFFECTED = [Disclosure, *PART_MODELS]
 INCOME, EXPENDITURE = "收入预算表", "支出预算表（按支出功能分类）"
 OFFICIAL, VEHICLES = "“三公”经费预算表", "车辆情况表"
+
+
+def fill_titles(draft):
+    """{table key: sheet title} of a draft's fill-in template (its region's catalogue titles);
+    an exported file keeps the sheet titles above."""
+    return workbook_titles(catalogue_for(draft))
 
 
 def snapshot():
@@ -188,27 +195,30 @@ def test_the_template_has_the_exports_sheets_and_headers_plus_reference_lists(
     assert list(spreadsheets.SHEETS.values()) == list(opendata.TABLES.values())
     template = openpyxl.load_workbook(io.BytesIO(spreadsheets.template_workbook(draft)))
     export = openpyxl.load_workbook(io.BytesIO(exported(client, reference)))
+    catalogue = [entry.title or REGISTRY[entry.key].title for entry in catalogue_for(draft)]
     assert template.sheetnames == [
         "填表说明",
-        *opendata.TABLES.values(),
+        *catalogue,
+        *(title for title in fill_titles(draft).values() if title not in catalogue),
         "功能分类科目（参考）",
         "经济分类科目（参考）",
     ]
     optional = {"资金来源", "增减原因", "人员经费", "公用经费"}
-    for title in opendata.TABLES.values():
+    for key, title in opendata.TABLES.items():
         if title == "政府采购预算表":  # the export lists only the categories in use
             continue
-        headers = [c.value for c in template[title][3] if c.value not in optional]
+        headers = [c.value for c in template[fill_titles(draft)[key]][3] if c.value not in optional]
         assert headers == [c.value for c in export[title][3] if c.value not in optional], title
-        assert template[title].cell(2, template[title].max_column).value in (
-            "单位：万元",
-            "单位：辆",
-        )
+        sheet = template[fill_titles(draft)[key]]
+        assert sheet.cell(2, sheet.max_column).value in ("单位：万元", "单位：辆")
     codes = [r[0].value for r in template["功能分类科目（参考）"].iter_rows(min_row=2)]
     assert "2010301" in codes and len(codes) == 166
-    income = {r[0].value: r for r in template[INCOME].iter_rows(min_row=4)}
+    income = {r[0].value: r for r in template[fill_titles(draft)["income"]].iter_rows(min_row=4)}
     assert income["一般公共预算拨款"][2].value == pytest.approx(10343.34)  # last year's figure
-    official = {r[0].value: r for r in template[OFFICIAL].iter_rows(min_row=4)}
+    official = {
+        r[0].value: r
+        for r in template[fill_titles(draft)["official-expenses"]].iter_rows(min_row=4)
+    }
     assert official["公务接待费"][4].value  # the reason column the export lacks
 
 
@@ -222,9 +232,14 @@ def test_a_prepared_draft_offers_last_years_codes_and_keeps_its_prior_figures(
     factories.disclosure(department, lines=[("2010301", "100", "20")])
     draft, _ = prepare_year(department=department, year=2026, user=superuser)
     template = openpyxl.load_workbook(io.BytesIO(spreadsheets.template_workbook(draft)))
-    rows = [[c.value for c in r] for r in template[EXPENDITURE].iter_rows(min_row=4)]
-    assert rows[0][:5] == ["2010301", "行政运行", None, None, None]
-    assert [c.value for c in template[INCOME][3]][1:3] == ["2026年预算数", "2025年预算数"]
+    rows = [
+        [c.value for c in r]
+        for r in template[fill_titles(draft)["expenditure"]].iter_rows(min_row=4)
+    ]
+    assert rows[0][:2] + rows[0][3:5] == ["2010301", "行政运行", None, None]
+    assert rows[0][2].startswith("=")  # 合计 = 基本 + 项目, blank while both are blank
+    header = [c.value for c in template[fill_titles(draft)["income"]][3]]
+    assert header[1:3] == ["2026年预算数", "2025年预算数"]
 
     result = preview(draft, spreadsheets.template_workbook(draft), superuser)
     assert result.ok and result.change_count == 0  # listed codes without figures are no lines
@@ -232,7 +247,7 @@ def test_a_prepared_draft_offers_last_years_codes_and_keeps_its_prior_figures(
 
 def test_project_level_lines_are_read_with_their_rollups_checked(draft, superuser):
     def fill(book):
-        sheet = book[EXPENDITURE]
+        sheet = book[fill_titles(draft)["expenditure"]]
         clear_body(sheet)
         for values in [
             ["201", "一般公共服务支出", 150, 100, 50, ""],
@@ -256,14 +271,14 @@ def test_project_level_lines_are_read_with_their_rollups_checked(draft, superuse
 
 def test_a_rollup_that_does_not_add_up_is_an_error(draft, superuser):
     def fill(book):
-        sheet = book[EXPENDITURE]
+        sheet = book[fill_titles(draft)["expenditure"]]
         clear_body(sheet)
         sheet.append(["201", "一般公共服务支出", 160, None, None, ""])
         sheet.append(["2010301", "行政运行", None, 100, 50, ""])
 
     result = preview(draft, edited(spreadsheets.template_workbook(draft), fill), superuser)
     assert (
-        f"{EXPENDITURE} 第4行，C列（合计）：科目201的合计160.00与其下各科目之和150.00不相等。"
+        f"{fill_titles(draft)['expenditure']} 第4行，C列（合计）：科目201的合计160.00与其下各科目之和150.00不相等。"
         in (messages_of(result))
     )
 
@@ -305,7 +320,7 @@ def test_a_filled_template_is_previewed_then_confirmed_in_the_admin(editor_clien
     ).exists()
 
     def fill(book):
-        sheet = book[OFFICIAL]
+        sheet = book[fill_titles(draft)["official-expenses"]]
         row = row_of(sheet, "公务接待费")
         sheet.cell(row, 2).value = 30
         sheet.cell(row, 4).value = None
@@ -654,7 +669,7 @@ def test_a_draft_changed_after_the_preview_is_not_overwritten(
     editor_client, client, reference, draft, editor
 ):
     def fill(book):
-        sheet = book[OFFICIAL]
+        sheet = book[fill_titles(draft)["official-expenses"]]
         sheet.cell(row_of(sheet, "公务接待费"), 2).value = 30
         sheet.cell(row_of(sheet, "公务接待费"), 4).value = None
 

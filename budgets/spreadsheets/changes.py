@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, IntegrityError, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from budgets import staging
 from budgets.models import (
@@ -28,6 +29,7 @@ from budgets.models import (
     VehicleLine,
 )
 from budgets.rules import check_disclosure
+from budgets.tables import catalogue_for, workbook_titles
 from organizations.access import reaches
 
 from .readers import read_plan
@@ -223,13 +225,14 @@ class TableChanges:
         return len(self.new) + len(self.changed) + len(self.removed)
 
 
-def compare(disclosure, stored, plan, refs):
-    """[TableChanges] in sheet order, from the stored rows and the plan."""
+def compare(disclosure, stored, plan, refs, titles=SHEETS):
+    """[TableChanges] in sheet order, from the stored rows and the plan; each table named
+    by the sheet title the file gave it (`titles`)."""
     result = []
     for section in SECTIONS:
         table = plan[section.key]
         labels = dict(zip(section.fields, section.labels, strict=True))
-        changes = TableChanges(section.key, section.title)
+        changes = TableChanges(section.key, titles.get(section.key, section.title))
         rows = stored[section.key]
         for key, values in table.lines.items():
             obj = rows.get(key)
@@ -261,7 +264,7 @@ def compare(disclosure, stored, plan, refs):
                 )
         result.append(changes)
     own = plan["basic-project"]
-    changes = TableChanges("basic-project", SHEETS["basic-project"])
+    changes = TableChanges("basic-project", titles.get("basic-project", SHEETS["basic-project"]))
     values = own.lines.get(("disclosure",), {})
     differing = [
         (OWN_LABELS[f], show(getattr(disclosure, f)), show(values[f]))
@@ -298,6 +301,7 @@ class Preview:
     issues: list
     changes: list
     fingerprint: str
+    notices: list = field(default_factory=list)  # e.g. 增减、合计已按各行重新计算
 
     @property
     def ok(self):
@@ -339,7 +343,8 @@ def preview_import(*, disclosure, upload, user, file_name=""):
     book = open_workbook(upload)
     try:
         refs = Refs.load(disclosure.year)
-        plan, issues = read_plan(book, disclosure, refs)
+        titles = workbook_titles(catalogue_for(disclosure))
+        plan, issues, notices, titles = read_plan(book, disclosure, refs, titles)
     finally:
         book.close()
     stored = stored_lines(disclosure)
@@ -349,8 +354,9 @@ def preview_import(*, disclosure, upload, user, file_name=""):
         digest=digest.hexdigest(),
         plan=plan,
         issues=issues,
-        changes=[] if issues else compare(disclosure, stored, plan, refs),
+        changes=[] if issues else compare(disclosure, stored, plan, refs, titles),
         fingerprint=fingerprint(disclosure, stored),
+        notices=notices,
     )
 
 
@@ -418,6 +424,25 @@ def apply_import(*, disclosure, plan, expected_fingerprint, user):
     return applied
 
 
+BATCH = 1000  # rows per INSERT/UPDATE statement
+
+
+def _write(section, gone, new, changed, user):
+    """One table's deletions, inserts and updates in bulk (10,000 lines: a few statements,
+    not 10,000 saves), each with its history rows, attributed to the importing user. The
+    draft is locked and checked editable by the caller; the database guard stays the last
+    word on a published version."""
+    model = section.model
+    for start in range(0, len(gone), BATCH):
+        # A queryset delete sends each row's post_delete: simple-history records the removal.
+        model.objects.filter(pk__in=gone[start : start + BATCH]).delete()
+    if new:
+        bulk_create_with_history(new, model, batch_size=BATCH, default_user=user)
+    if changed:
+        fields = [f for f in section.fields if f in {x.name for x in model._meta.fields}]
+        bulk_update_with_history(changed, model, fields, batch_size=BATCH, default_user=user)
+
+
 def _apply(disclosure, plan, expected_fingerprint, user):
     locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
     refuse_unless_open(locked, user)
@@ -437,22 +462,23 @@ def _apply(disclosure, plan, expected_fingerprint, user):
                 f"{section.title}中的“{'、'.join(map(str, missing[0]))}”在预览之后已不存在，"
                 "未导入任何内容。请重新上传文件并预览。"
             )
-        for key, obj in rows.items():
-            if key not in table.lines:
-                obj.delete()
-                applied.deleted += 1
+        gone = [obj.pk for key, obj in rows.items() if key not in table.lines]
+        new, changed = [], []
         for key, values in table.lines.items():
             obj = rows.get(key)
             if obj is None:
                 obj = section.build(locked, key, refs)
-                applied.created += 1
+                new.append(obj)
             elif all(getattr(obj, f) == values[f] for f in table.fields):
                 continue
             else:
-                applied.updated += 1
+                changed.append(obj)
             for name in table.fields:
                 setattr(obj, name, values[name])
-            obj.save()
+        _write(section, gone, new, changed, user)
+        applied.deleted += len(gone)
+        applied.created += len(new)
+        applied.updated += len(changed)
     own = plan["basic-project"].lines.get(("disclosure",), {})
     own_changed = any(getattr(locked, f) != v for f, v in own.items())
     if applied.changed or own_changed:

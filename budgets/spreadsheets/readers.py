@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgets.money import ZERO, total
+from budgets.tables import accepted_titles
 
 from . import workbook as cells
 from .tables import (
@@ -459,13 +460,19 @@ READERS = {
 }
 
 
-def read_plan(book, disclosure, refs):
-    """(plan, issues) of an open workbook: {table key: TablePlan} and every problem found.
-    Sheets other than the eight standard ones (instructions, reference lists) are ignored."""
+def read_plan(book, disclosure, refs, titles=SHEETS):
+    """(plan, issues, notices, found) of an open workbook: {table key: TablePlan}, every
+    problem found, what was recomputed, and {table key: the sheet title it was found under}.
+    `titles` ({key: sheet title}, `budgets.tables.workbook_titles`) are the region's; a
+    table is also found under the titles of files exported before. Other sheets (computed
+    tables, instructions, reference lists) are ignored."""
     reader = Reader(disclosure, refs)
     sheets = {label(sheet.title): sheet for sheet in book.worksheets}
-    plan = {}
-    for key, title in SHEETS.items():
+    plan, found = {}, {}
+    for key in SHEETS:
+        accepted = accepted_titles(key, {**SHEETS, **titles})
+        title = next((t for t in accepted if label(t) in sheets), accepted[0])
+        found[key] = title
         sheet = sheets.get(label(title))
         if sheet is None:
             reader.problem(
@@ -475,15 +482,15 @@ def read_plan(book, disclosure, refs):
                 f"缺少工作表“{title}”：请使用填报模板或本平台导出的文件，不要删除或改名工作表。",
             )
             continue
-        table = reader.table(sheet, key)
+        table = reader.table(sheet, key, title)
         if table is None:
             continue
         if key == "expenditure":
             reader.expenditure_columns = tuple(table.columns)
         plan[key] = READERS[key](reader, table)
-    order = list(SHEETS.values())
+    order = list(found.values())
     issues = sorted(
         reader.issues,
         key=lambda i: (order.index(i.sheet) if i.sheet in order else -1, i.row or 0),
     )
-    return plan, issues
+    return plan, issues, reader.notices, found

@@ -194,6 +194,7 @@ class Reader:
         self.year = disclosure.year
         self.refs = refs
         self.issues = []
+        self.recomputed = {}  # sheet title → formula cells without results, computed instead
         self.data_rows = 0
         self.max_rows = limits().max_rows
         self.expenditure = None  # what the expenditure sheet adds up to, for cross-checks
@@ -242,9 +243,8 @@ class Reader:
 
     # -- a sheet's layout -------------------------------------------------------------------
 
-    def table(self, sheet, key):
+    def table(self, sheet, key, title):
         """The header, unit, lines and 合计 row of a sheet, or None after recording why not."""
-        title = SHEETS[key]
         spec = columns(key, self.year)
         facts = cells.sheet_facts(sheet)
         rows = sheet_rows(sheet)
@@ -400,14 +400,41 @@ class Reader:
                 cells.MERGED,
             )
         columns = {index + 1: key for key, index in positions.items()}
+        recomputed = 0
         for row, column in sorted(facts.uncomputed):
             if row > header_row and column in columns:
+                if self.computed(table, row, columns[column]):
+                    recomputed += 1  # 增减 and 合计 are computed from the lines: not read
+                    continue
                 self.problem(
                     table.title,
                     row,
                     table.columns[columns[column]],
                     cells.UNCOMPUTED,
                 )
+        if recomputed:
+            self.recomputed[table.title] = recomputed
+
+    @property
+    def notices(self):
+        """What was done for the person, not a problem: one line for every sheet whose
+        computed cells were recomputed."""
+        if not self.recomputed:
+            return []
+        sheets = "、".join(f"{title}（{n}格）" for title, n in self.recomputed.items())
+        return [
+            "文件中的增减、合计公式没有计算结果（文件未在 Excel 或 WPS 中保存过），"
+            f"已按各行重新计算：{sheets}。"
+        ]
+
+    @staticmethod
+    def computed(table, number, key):
+        """Whether a cell is one the portal computes from the lines: 增减, a 合计 row, the
+        合计 of an expenditure row (基本 + 项目; the template's formula leaves it blank while
+        both are blank) or of a procurement row. Its formula is not read."""
+        if key == "change" or (table.total is not None and number == table.total.number):
+            return True
+        return key == "amount" and table.key in ("expenditure", "procurement")
 
     # -- lookups -----------------------------------------------------------------------------
 

@@ -1,8 +1,13 @@
-"""The fill-in template (填报模板) of a draft: its current lines in the layout of the open-data
-export (so an exported workbook and a filled template import the same way), last year's
-figures where the draft has them, optional columns the export lacks (资金来源, 增减原因), and
-reference sheets listing the year's classification items. Totals are left blank (a filled
-total must agree with its lines, so a stale one would only stop the import)."""
+"""The fill-in template (填报模板) of a draft: every table of its region's catalogue, under the
+titles the region prints, built from the same definitions as the page (`budgets.tables`).
+The tables a person fills hold the draft's current lines in the layout of the open-data
+export (an exported workbook and a filled template import the same way), last year's figures
+where the draft has them, and optional columns the export lacks (资金来源, 增减原因). Their
+增减 and 合计 cells are Excel formulas, so changing one amount changes nothing else that the
+import checks; where a file was never saved by Excel or WPS (no formula results), the import
+computes them from the lines and says so. The computed tables (收支总表, 财政拨款 tables) are
+shown with the draft's figures for checking and never read. Reference sheets list the year's
+classification items."""
 
 import io
 
@@ -22,9 +27,12 @@ from budgets.models import (
     VehicleKind,
 )
 from budgets.sanitize import safe_text
+from budgets.tables import AMOUNT as TABLE_AMOUNT
+from budgets.tables import COUNT as TABLE_COUNT
+from budgets.tables import PERCENT, build_table, catalogue_for, workbook_titles
 
 from .readers import BASIC_PROJECT_ROWS
-from .tables import GENERAL, SHEETS, columns
+from .tables import GENERAL, columns
 from .workbook import limits, megabytes
 
 AMOUNT_FORMAT = "#,##0.00####"  # two decimals, up to six when the fen needs them
@@ -40,9 +48,15 @@ def _text(value):
     return safe_text(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
 
 
-def _cell(kind, value):
+class Formula(str):
+    """An Excel formula of a row, `{n}` standing for its row number."""
+
+
+def _cell(kind, value, number=None):
     if value is None or value == "":
         return None
+    if isinstance(value, Formula):
+        return value.format(n=number)
     if kind == AMOUNT:
         return value  # a Decimal: written as an exact number cell
     if kind == COUNT:
@@ -50,8 +64,22 @@ def _cell(kind, value):
     return _text(value)
 
 
-def _change(current, prior):
-    return None if current is None or prior is None else current - prior
+# 增减 of a row: blank unless both years are filled (as the page shows it).
+CHANGE = Formula('=IF(COUNT(B{n}:C{n})<2,"",B{n}-C{n})')
+# 合计 of a row split into 基本/项目: blank while both are blank (such a row is not imported).
+SPLIT_TOTAL = Formula('=IF(COUNT(D{n}:E{n})=0,"",D{n}+E{n})')
+
+
+def _sum(letter):
+    return f"=SUM({letter}{{first}}:{letter}{{last}})"
+
+
+# The expenditure 合计 adds up the classified lines only, as `budgets.figures` does (a line
+# without a code then holds the basic/project split of lines that give only a total).
+EXPENDITURE_TOTAL = (
+    '=IF(COUNTIF(A{first}:A{last},"<>")>0,'
+    'SUMIF(A{first}:A{last},"<>",C{first}:C{last}),SUM(C{first}:C{last}))'
+)
 
 
 class Sheets:
@@ -61,12 +89,17 @@ class Sheets:
         self.book = Workbook()
         self.book.remove(self.book.active)
         self.name = disclosure.title.removesuffix("情况说明")
+        self.catalogue = catalogue_for(disclosure)
+        self.titles = workbook_titles(self.catalogue)
 
-    def table(self, key, headings, kinds, rows, *, total=True, unit="万元", note=""):
-        """A sheet laid out as the export: title, unit, header, lines, 合计, note."""
-        sheet = self.book.create_sheet(SHEETS[key])
+    def table(self, key, headings, kinds, rows, *, total=True, unit="万元", note="", sums=None):
+        """A sheet laid out as the export: title, unit, header, lines, 合计, note. `sums`
+        ({column index: formula with {first} and {last}}) fills the 合计 row; by default
+        every amount and count column is summed."""
+        title = self.titles.get(key) or key
+        sheet = self.book.create_sheet(title)
         width = len(headings)
-        sheet.append([_text(f"{self.name}{SHEETS[key]}（填报模板）")])
+        sheet.append([_text(f"{self.name}{title}（填报模板）")])
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.append([None] * (width - 1) + [_text(f"单位：{unit}")])
@@ -79,10 +112,21 @@ class Sheets:
             cell.alignment = Alignment(horizontal="center", wrap_text=True)
         sheet.freeze_panes = "A4"
         if total:
-            rows = [*rows, ["合计"] + [None] * (width - 1)]
+            last = 3 + len(rows)
+            if sums is None:
+                sums = {
+                    i: _sum(get_column_letter(i + 1))
+                    for i, kind in enumerate(kinds)
+                    if kind in (AMOUNT, COUNT) and i
+                }
+            filled = (
+                {i: Formula(f.format(first=4, last=last)) for i, f in sums.items()} if rows else {}
+            )
+            filled.update({i: CHANGE for i, h in enumerate(headings) if h == "增减"})
+            rows = [*rows, ["合计", *(filled.get(i) for i in range(1, width))]]
         # Rows are counted here: openpyxl's `max_row` scans every cell (10,001 lines: minutes).
         for number, values in enumerate(rows, start=4):
-            sheet.append([_cell(k, v) for k, v in zip(kinds, values, strict=True)])
+            sheet.append([_cell(k, v, number) for k, v in zip(kinds, values, strict=True)])
             for column, kind in enumerate(kinds, start=1):
                 cell = sheet.cell(number, column)
                 cell.border = _border
@@ -105,16 +149,15 @@ class Sheets:
 
 def _income(s):
     lines = s.f.income_lines
-    rows = [
-        [line.source.name, line.amount, line.prior_amount, _change(line.amount, line.prior_amount)]
-        for line in lines
-    ] or [[source.name, None, None, None] for source in IncomeSource.objects.all()]
+    rows = [[line.source.name, line.amount, line.prior_amount, CHANGE] for line in lines] or [
+        [source.name, None, None, CHANGE] for source in IncomeSource.objects.all()
+    ]
     s.table(
         "income",
         s.headings("income"),
         (TEXT, AMOUNT, AMOUNT, AMOUNT),
         rows,
-        note="本年、上年都留空的收入来源不导入；增减可留空，填写时须等于本年数减上年数。",
+        note="本年、上年都留空的收入来源不导入；增减、合计是公式，随各行自动计算。",
     )
 
 
@@ -145,7 +188,7 @@ def _expenditure(s):
             [
                 item.code if item else "",
                 item.name if item else "（不分科目）",
-                line.total,
+                SPLIT_TOTAL if line.is_split else line.total,
                 line.basic,
                 line.project,
                 line.source.name,
@@ -153,15 +196,16 @@ def _expenditure(s):
         )
     if not rows:
         general = IncomeSource.objects.get(code=GENERAL).name
-        rows = [[i.code, i.name, None, None, None, general] for i in _last_years_codes(s.d)]
+        rows = [[i.code, i.name, SPLIT_TOTAL, None, None, general] for i in _last_years_codes(s.d)]
     s.table(
         "expenditure",
         s.headings("expenditure"),
         (TEXT, TEXT, AMOUNT, AMOUNT, AMOUNT, TEXT),
         rows,
+        sums={2: EXPENDITURE_TOTAL, 3: _sum("D"), 4: _sum("E")},
         note=(
             "填写到项（7位编码，见“功能分类科目（参考）”）；资金来源留空即一般公共预算拨款；"
-            "只知合计、未分基本和项目的科目只填“合计”；科目编码留空的行为不分科目的基本、项目支出；"
+            "只知合计、未分基本和项目的科目只填“合计”（替换公式）；科目编码留空的行为不分科目的基本、项目支出；"
             "金额全部留空的行不导入；类、款汇总行可不填，填写时须与其下各项之和相等。"
         ),
     )
@@ -169,7 +213,7 @@ def _expenditure(s):
 
 def _basic_project(s):
     priors = {"basic": s.d.prior_basic, "project": s.d.prior_project}
-    rows = [[name, None, priors.get(which), None] for name, which in BASIC_PROJECT_ROWS.items()]
+    rows = [[name, None, priors.get(which), CHANGE] for name, which in BASIC_PROJECT_ROWS.items()]
     s.table(
         "basic-project",
         s.headings("basic-project"),
@@ -199,10 +243,9 @@ def _official_expenses(s):
     for item in OfficialExpenseItem.objects.filter(children__isnull=True).order_by("order", "pk"):
         line = lines.get(item.pk)
         if line is None:
-            rows.append([item.name, None, None, None, ""])
+            rows.append([item.name, None, None, CHANGE, ""])
         else:
-            change = _change(line.amount, line.prior_amount)
-            rows.append([item.name, line.amount, line.prior_amount, change, line.change_reason])
+            rows.append([item.name, line.amount, line.prior_amount, CHANGE, line.change_reason])
     s.table(
         "official-expenses",
         s.headings("official-expenses"),
@@ -220,8 +263,10 @@ def _procurement(s):
         if line.source not in sources:
             sources.append(line.source)
     sources = sources or [IncomeSource.objects.get(code=GENERAL)]
+    last = get_column_letter(len(categories) + 1)
+    row_total = Formula(f'=IF(COUNT(B{{n}}:{last}{{n}})=0,"",SUM(B{{n}}:{last}{{n}}))')
     rows = [
-        [source.name, *(amounts.get((source.pk, c.pk)) for c in categories), None]
+        [source.name, *(amounts.get((source.pk, c.pk)) for c in categories), row_total]
         for source in sources
     ]
     s.table(
@@ -229,7 +274,7 @@ def _procurement(s):
         ["资金来源", *(c.name for c in categories), "合计"],
         (TEXT, *([AMOUNT] * len(categories)), AMOUNT),
         rows,
-        note="每行一个资金来源，每列一个品目类别；金额为0或留空的格不导入；“合计”列可留空。",
+        note="每行一个资金来源，每列一个品目类别；金额为0或留空的格不导入；“合计”是公式。",
     )
 
 
@@ -261,6 +306,51 @@ def _key_projects(s):
     )
 
 
+def _computed(s, entry):
+    """A table the portal computes from the others (收支总表, 财政拨款 tables …): the draft's
+    figures as the page shows them, for checking; the import never reads it."""
+    table = build_table(s.d, entry)
+    sheet = s.book.create_sheet(table.title)
+    width = len(table.columns)
+    sheet.append([_text(f"{s.name}{table.title}（由其他各表计算，仅供核对）")])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([None] * (width - 1) + [_text(f"单位：{table.unit}")])
+    sheet.append([_text(c.title) for c in table.columns])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="EEEEEE")
+    amounts = [c.kind in (TABLE_AMOUNT, TABLE_COUNT, PERCENT) for c in table.columns]
+    for row in (*table.rows, *((table.total,) if table.total else ())):
+        sheet.append(
+            [
+                v if number or v is None else _text(v)
+                for v, number in zip(row.values, amounts, strict=True)
+            ]
+        )
+        for column, number in enumerate(amounts, start=1):
+            if number:
+                sheet.cell(sheet.max_row, column).number_format = AMOUNT_FORMAT
+        if row.level:
+            sheet.cell(sheet.max_row, table.label_index + 1).alignment = Alignment(indent=row.level)
+    for note in (table.note, "说明：本表由其他各表计算，导入时不读取；请在各填报表中修改。"):
+        if note:
+            sheet.append([_text(note)])
+    for i in range(1, width + 1):
+        sheet.column_dimensions[get_column_letter(i)].width = 18
+
+
+BUILDERS = {
+    "income": _income,
+    "expenditure": _expenditure,
+    "basic-project": _basic_project,
+    "basic-economic": _basic_economic,
+    "official-expenses": _official_expenses,
+    "procurement": _procurement,
+    "vehicles": _vehicles,
+    "key-projects": _key_projects,
+}
+
+
 def _instructions(s):
     sheet = s.book.create_sheet("填表说明", 0)
     lines = [
@@ -268,9 +358,10 @@ def _instructions(s):
         f"适用于后台公开文件“{s.d}”（草稿）的“导入电子表格”。先预览、确认后才写入。",
         "1. 金额单位为万元（各表第2行“单位：万元”），最多六位小数（精确到分）；"
         "如按元填写，请把该表第2行改为“单位：元”，金额最多两位小数。",
-        "2. 不要删除或改名八张数据工作表（收入预算表……重点项目表），不要改动表头；可以增删行、调整行序。",
+        f"2. 不要删除或改名以下填报工作表，不要改动表头：{'、'.join(s.titles.values())}；"
+        "可以增删行、调整行序。其余表由这些表计算，仅供核对，导入时不读取。",
         "3. 导入后各表与文件一致：文件中没有的行会被删除；金额全部留空的行不导入。",
-        "4. 合计行可留空；填写时须与各行之和相等，否则不导入。",
+        "4. 增减、合计是公式，随各行自动计算；手工填写的合计须与各行之和相等，否则不导入。",
         f"5. 科目编码须为{s.d.year}年的科目，见“{FUNCTIONAL_SHEET}”和“{ECONOMIC_SHEET}”。",
         "6. 本平台“下载本文件的数据”导出的 Excel 文件也可以直接导入（全部按一般公共预算拨款计）。",
         f"7. 文件不超过{megabytes(limits().max_bytes)}，数据不超过{limits().max_rows}行。",
@@ -303,17 +394,12 @@ def template_workbook(disclosure):
     """The template of a draft as .xlsx bytes (see the module docstring)."""
     disclosure = Disclosure.objects.for_page().select_related("department").get(pk=disclosure.pk)
     s = Sheets(disclosure)
-    for build in (
-        _income,
-        _expenditure,
-        _basic_project,
-        _basic_economic,
-        _official_expenses,
-        _procurement,
-        _vehicles,
-        _key_projects,
-    ):
-        build(s)
+    catalogue = {entry.key: entry for entry in s.catalogue}
+    for key in [*catalogue, *(key for key in s.titles if key not in catalogue)]:
+        if key in BUILDERS:
+            BUILDERS[key](s)
+        else:
+            _computed(s, catalogue[key])
     _instructions(s)
     _reference_sheets(s)
     s.book.properties.title = f"{s.name}填报模板"

@@ -1,6 +1,7 @@
 """Benchmark of the disclosure page: 10 lines against 1,000 (every table in one pass).
 
     .venv/bin/python tests/benchmarks/bench_page.py [--small 10] [--large 1000] [--runs 5]
+        [--profile]
 
 Runs on a throwaway test database (in-memory SQLite with the test settings, or a `test_…`
 PostgreSQL database when DATABASE_URL names one). Two published disclosures of a synthetic
@@ -8,6 +9,8 @@ classification year, one 项 expenditure line (and one economic line) per step, 
 through the test client; it reports the queries of each page (they must be equal) and the
 best render time of `--runs` (the large page may take at most twice the small one's).
 The target comes from issue 10 (“Speed”); results are recorded in README.md by hand.
+`--profile` adds the costliest functions (cProfile: cumulative, then own time) of the
+large page.
 """
 
 import argparse
@@ -34,7 +37,7 @@ YEAR = 2031
 
 def disclosure_with(lines, name):
     """A published disclosure of YEAR with `lines` 项 lines (in 20 类 × 50 per 款)."""
-    from budgets.models import Disclosure, ExpenditureLine, FunctionalItem, IncomeLine
+    from budgets.models import Disclosure, ExpenditureLine, IncomeLine
     from budgets.workflow import record_publication
     from tests import factories
 
@@ -44,13 +47,13 @@ def disclosure_with(lines, name):
         lei, rest = divmod(n, 1000)
         kuan, xiang = divmod(rest, 50)
         code = f"{201 + lei}{kuan + 1:02d}{xiang + 1:02d}"
-        for c in (code[:3], code[:5], code):
-            FunctionalItem.objects.get_or_create(year=YEAR, code=c, defaults={"name": f"科目{c}"})
+        for c in (code[:3], code[:5]):
+            factories.item(c, YEAR)
         rows.append(
             ExpenditureLine(
                 disclosure=d,
                 source=factories.source(),
-                functional_item=FunctionalItem.objects.get(year=YEAR, code=code),
+                functional_item=factories.item(code, YEAR),
                 basic=Decimal("1.25"),
                 project=Decimal("0.75"),
                 prior_amount=Decimal("1.9"),
@@ -84,19 +87,38 @@ def _timed(client, url):
     return time.perf_counter() - started
 
 
-def run(small, large, runs):
+def profile(client, d):
+    """Print where rendering the page spends its time (cProfile, cumulative)."""
+    import cProfile
+    import pstats
+
+    url = d.get_absolute_url()
+    client.get(url)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(url)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def run(small, large, runs, profiled=False):
     from django.apps import apps
 
     from budgets import reference_data
 
     reference_data.install(apps)
     client = Client()
-    results = {n: measure(client, disclosure_with(n, f"基准局{n}"), runs) for n in (small, large)}
+    disclosures = {n: disclosure_with(n, f"基准局{n}") for n in (small, large)}
+    results = {n: measure(client, d, runs) for n, d in disclosures.items()}
     (q_small, t_small), (q_large, t_large) = results[small], results[large]
     print(f"数据库：{connection.vendor}")
     print(f"{small}行：{q_small}次查询，{t_small * 1000:.0f} ms")
     print(f"{large}行：{q_large}次查询，{t_large * 1000:.0f} ms（{t_large / t_small:.2f}倍）")
     print("查询次数相同：" + ("是" if q_small == q_large else "否"))
+    if profiled:
+        profile(client, disclosures[large])
 
 
 def main():
@@ -104,11 +126,12 @@ def main():
     parser.add_argument("--small", type=int, default=10)
     parser.add_argument("--large", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     setup_test_environment()
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run(args.small, args.large, args.runs)
+        run(args.small, args.large, args.runs, args.profile)
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
         teardown_test_environment()
