@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
+from budgets.rules import check_disclosure
 from organizations.access import reaches
 
 from . import pages
@@ -38,7 +39,12 @@ def preview(request, pk):
     disclosure = pages.get_disclosure(pk, published_only=False)
     if not reaches(request.user, disclosure.department_id):
         raise Http404("没有这份公开文件。")
-    context = {**pages.disclosure_data(disclosure), "preview": True}
+    context = {
+        **pages.disclosure_data(disclosure),
+        "preview": True,
+        # What is still missing or wrong, so an unfinished draft shows why figures are 0.
+        "findings": [] if disclosure.is_published else check_disclosure(disclosure),
+    }
     response = render(request, "portal/disclosure.html", context)
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
