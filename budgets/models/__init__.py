@@ -4,6 +4,7 @@ name is re-exported here, so `from budgets.models import …` is the one way in.
 
 from .catalogue import CatalogueTable
 from .disclosure import Disclosure, DisclosureQuerySet, Exemption, PublishedDisclosureError
+from .notices import Notice
 from .parts import (
     BasicExpenditureLine,
     DisclosureCheck,
@@ -37,6 +38,7 @@ __all__ = [
     "BasicExpenditureLine",
     "CatalogueTable",
     "Disclosure",
+    "Notice",
     "DisclosureCheck",
     "DisclosureKind",
     "DisclosurePart",
