@@ -51,6 +51,17 @@ def preview(request, pk):
     return response
 
 
+@staff_member_required
+def guide(request):
+    """“如何填报”: the contact person's steps, in the back office's frame."""
+    context = {
+        **admin.site.each_context(request),
+        "title": "如何填报",
+        "deadline_days": settings.DISCLOSURE_DEADLINE_DAYS,
+    }
+    return render(request, "admin/guide.html", context)
+
+
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer once a user name or address is locked: the login page again, with
     a message the person can act on (HTTP 429)."""
