@@ -33,7 +33,7 @@ from ..models import (
     StatusChange,
     VehicleLine,
 )
-from ..money import MoneyField, format_amount, format_wan
+from ..money import MoneyField, YuanFormField, format_amount, format_wan
 from ..part_states import part_states
 from ..rules import ERROR, check_disclosure
 from .spreadsheet import DisclosureSpreadsheetMixin
@@ -142,6 +142,18 @@ class ExpenditureFormSet(UniqueLinesFormSet):
     duplicate_message = _("同一资金来源的同一科目（或不分科目的合计）只能填写一行。")
 
 
+YUAN, WAN = "yuan", "wan"
+
+
+def entry_unit(request):
+    """The unit this person enters amounts in (元 or 万元), chosen with ?unit= on the form and
+    kept for the session."""
+    chosen = request.GET.get("unit")
+    if chosen in {YUAN, WAN}:
+        request.session["amount_unit"] = chosen
+    return request.session.get("amount_unit", WAN)
+
+
 class ReadableAmounts:
     """Once a version is no longer a draft its screen is read-only, and Django would print a
     stored amount as `11091.840000`: show every MoneyField as `11,091.84` instead, through a
@@ -160,6 +172,12 @@ class ReadableAmounts:
             return "—" if value is None else format_amount(value)
 
         return shown
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Amounts typed in the unit the person chose for this screen (元 or 万元).
+        if isinstance(db_field, MoneyField) and request and entry_unit(request) == YUAN:
+            kwargs["form_class"] = YuanFormField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def reads_only(self, obj):
         disclosure = obj if isinstance(obj, Disclosure) else None
@@ -512,6 +530,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                 .exists(),
                 "preview_url": reverse("portal:preview", args=[obj.pk]),
                 "part_states": self.part_states(request, obj),
+                "amount_unit": entry_unit(request),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
