@@ -68,7 +68,8 @@ class FunctionalRow:
         return Comparison(self.amount, self.prior)
 
     def add(self, line):
-        self.amount += line.amount
+        # A line not filled in yet (a prepared year's draft) adds nothing; the page says so.
+        self.amount += line.amount or ZERO
         prior = getattr(line, "prior_amount", None)
         self.prior = None if self.prior is None or prior is None else self.prior + prior
         if getattr(line, "is_split", False) and self.basic is not None:
@@ -356,7 +357,10 @@ class DisclosureFigures:
             parent = line.item.parent
             if parent is not None:
                 amount, prior = groups.get(parent, (ZERO, ZERO))
-                groups[parent] = (amount + line.amount, prior + (line.prior_amount or ZERO))
+                groups[parent] = (
+                    amount + (line.amount or ZERO),
+                    prior + (line.prior_amount or ZERO),
+                )
         return [
             (item, Comparison(*values))
             for item, values in sorted(groups.items(), key=lambda kv: kv[0].order)

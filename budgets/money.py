@@ -80,6 +80,37 @@ class MoneyFormField(forms.DecimalField):
         super().__init__(**kwargs)
 
 
+class YuanFormField(MoneyFormField):
+    """The same amount typed in 元 (two decimals), for a contact person copying a table printed
+    in 元: shown ×10,000 and stored ÷10,000 in 万元, exactly (1 分 = 0.000001 万元)."""
+
+    default_error_messages = {
+        "invalid": _("请输入数字金额（单位：元）。"),
+        "max_digits": _("金额过大，请检查单位是否为元。"),
+        "max_whole_digits": _("金额过大，请检查单位是否为元。"),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MoneyInput(attrs={"step": "0.01", "inputmode": "decimal"}))
+        super().__init__(**kwargs)
+        if self.label:
+            self.label = str(self.label).replace("万元", "元")
+
+    def prepare_value(self, value):
+        # A stored amount (Decimal, 万元) is shown in 元; text the person typed stays as typed.
+        if isinstance(value, Decimal):
+            return (value * TEN_THOUSAND).quantize(Decimal("0.01"))
+        return value
+
+    def to_python(self, value):
+        yuan = super().to_python(value)
+        if yuan is None:
+            return None
+        if yuan.as_tuple().exponent < -2:
+            raise forms.ValidationError(_("以元填写时最多两位小数（到分）。"), code="yuan_places")
+        return yuan / TEN_THOUSAND
+
+
 class MoneyField(models.DecimalField):
     """An amount in 万元, stored with six decimals (exact to the fen), never negative."""
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from organizations.access import reaches
 
-from . import revisions, snapshots
+from . import notices, revisions, snapshots
 from .models import (
     BasicExpenditureLine,
     Disclosure,
@@ -172,6 +172,7 @@ def disclosure_approve(*, disclosure, user, comment=""):
     disclosure = _locked(disclosure)
     _move(disclosure, STEPS["approve"], user, comment)
     disclosure.save(update_fields=["status"])
+    _notify_after_commit(disclosure, comment)
     return disclosure
 
 
@@ -183,6 +184,7 @@ def disclosure_return(*, disclosure, user, comment):
     disclosure = _locked(disclosure)
     _move(disclosure, STEPS["return"], user, comment)
     disclosure.save(update_fields=["status"])
+    _notify_after_commit(disclosure, comment)
     return disclosure
 
 
@@ -202,7 +204,13 @@ def disclosure_publish(*, disclosure, user, comment=""):
         raise WorkflowError(f"公开前须记录{labels}的结论。")
     _move(disclosure, STEPS["publish"], user, comment)
     _freeze(disclosure, published_on=timezone.localdate())
+    _notify_after_commit(disclosure, comment)
     return disclosure
+
+
+def _notify_after_commit(disclosure, comment):
+    # Only a step that really happened is announced: a rolled-back one sends nothing.
+    transaction.on_commit(lambda: notices.notify_step(disclosure, comment))
 
 
 def _freeze(disclosure, *, published_on):

@@ -17,6 +17,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("导入")
         EXPORT = "export", _("导出")
         STATUS = "status", _("状态变更")
+        NOTICE = "notice", _("邮件通知")
         OTHER = "other", _("其他")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)

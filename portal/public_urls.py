@@ -9,6 +9,7 @@ urlpatterns = [
     path("departments/<int:pk>/", views.department, name="department"),
     path("disclosures/<int:pk>/", views.disclosure, name="disclosure"),
     path("disclosures/<int:pk>/preview/", views.preview, name="preview"),
+    path("guide/", views.guide, name="guide"),
     path("glossary/", views.glossary, name="glossary"),
 ]
 

@@ -269,6 +269,29 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 20_000))
 DISCLOSURE_DEADLINE_DAYS = int(os.environ.get("DISCLOSURE_DEADLINE_DAYS", 20))
 
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "部门预算公开平台")
+# The site's address as people type it (links in e-mail notices), e.g. https://yusuan.example.gov.cn
+PORTAL_URL = os.environ.get("PORTAL_URL", "")
+
+# E-mail notices (README “邮件通知”): printed to the console in development, SMTP otherwise.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Days before the deadline on which `send_deadline_reminders` e-mails the contact persons.
+DISCLOSURE_REMINDER_DAYS = [
+    int(day) for day in os.environ.get("DISCLOSURE_REMINDER_DAYS", "7,3,1").split(",") if day
+]
 
 LOGGING = {
     "version": 1,

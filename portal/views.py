@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
+from budgets.rules import check_disclosure
 from organizations.access import reaches
 
 from . import pages
@@ -38,11 +39,26 @@ def preview(request, pk):
     disclosure = pages.get_disclosure(pk, published_only=False)
     if not reaches(request.user, disclosure.department_id):
         raise Http404("没有这份公开文件。")
-    context = pages.disclosure_data(disclosure, preview=True)
+    context = {
+        **pages.disclosure_data(disclosure, preview=True),
+        # What is still missing or wrong, so an unfinished draft shows what to fill in.
+        "findings": [] if disclosure.is_published else check_disclosure(disclosure),
+    }
     response = render(request, "portal/disclosure.html", context)
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@staff_member_required
+def guide(request):
+    """“如何填报”: the contact person's steps, in the back office's frame."""
+    context = {
+        **admin.site.each_context(request),
+        "title": "如何填报",
+        "deadline_days": settings.DISCLOSURE_DEADLINE_DAYS,
+    }
+    return render(request, "admin/guide.html", context)
 
 
 def locked_out(request, original_response=None, credentials=None):

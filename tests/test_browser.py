@@ -41,8 +41,8 @@ def test_the_disclosure_reads_on_a_phone(live_server, reference, page, screensho
     page.screenshot(path=screenshot_dir / "citizen-disclosure-phone.png", full_page=False)
 
 
-def log_in(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def log_in(browser, live_server, username, width=1280):
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(live_server.url + "/admin/login/")
     page.get_by_label("用户名").fill(username)
@@ -52,22 +52,47 @@ def log_in(browser, live_server, username):
     return page
 
 
-def test_an_editor_submits_a_reviewer_publishes_and_a_citizen_sees_the_change(
-    live_server, browser, page, draft, editor, reviewer, screenshot_dir
+def test_the_whole_path_from_the_contact_persons_start_page_to_the_public_page(
+    live_server, browser, page, draft, editor, reviewer
 ):
-    from tests.conftest import record_checks
+    """The contact person starts from the start page, fills one part, fixes a finding and
+    submits; a reviewer approves and publishes; the contact person sees 已公开 and the page.
+    Screenshots: tests/screenshots/workspace/ (README “截图”)."""
+    from tests.conftest import SCREENSHOTS, record_checks
 
+    shots = SCREENSHOTS / "workspace"
+    shots.mkdir(parents=True, exist_ok=True)
     record_checks(draft)
-    admin_url = f"{live_server.url}/admin/budgets/disclosure/{draft.pk}/change/"
 
-    contact = log_in(browser, live_server, "editor")
-    contact.goto(admin_url)
+    contact = log_in(browser, live_server, "editor", width=1366)
+    errors = []
+    contact.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    start = contact.locator("#my-disclosures")
+    expect(start).to_contain_text("重庆市渝中区人民政府办公室 2025年部门预算（第2版）")
+    contact.screenshot(path=shots / "1-editor-start-page.png", full_page=True)
+    start.get_by_role("link", name="提交审核").click()
+
+    # One part: 五、其他重要事项, with template residue left in a reason.
+    contact.get_by_role("link", name="五、其他重要事项").click()
+    expect(contact.locator("#id_operating_cost")).to_be_visible()
+    expect(contact.locator("#id_income_change_reason")).to_be_hidden()
+    assert contact.evaluate("document.documentElement.scrollWidth") <= 1366
     contact.locator("#id_operating_cost").fill("280.23")
+    contact.locator("#id_operating_cost_change_reason").fill("主要原因是XX。")
     contact.get_by_role("button", name="保存并继续编辑").click()
-    expect(contact.locator(".messagelist")).to_contain_text("成功")
+    expect(contact.locator(".messagelist")).to_contain_text("已保存，但检查发现1个错误")
+    finding = contact.locator(".disclosure-problems a", has_text="模板残留")
+    contact.screenshot(path=shots / "2-editor-sees-finding.png", full_page=True)
+    finding.click()
+    reason = contact.locator("#id_operating_cost_change_reason")
+    expect(reason).to_be_visible()
+    expect(contact.get_by_role("link", name="五、其他重要事项")).to_contain_text("有问题")
+    reason.fill("主要原因是压减一般性支出。")
+    contact.get_by_role("button", name="保存并继续编辑").click()
+    expect(contact.locator(".messagelist")).not_to_contain_text("检查发现")
     contact.get_by_role("button", name="提交审核").click()
     expect(contact.locator(".messagelist")).to_contain_text("已提交审核")
-    contact.screenshot(path=screenshot_dir / "workflow-1-editor-submitted.png")
+    contact.screenshot(path=shots / "3-editor-submitted.png")
 
     review = log_in(browser, live_server, "reviewer")
     # Under the strict Content-Security-Policy the admin page runs without a violation, and
@@ -75,22 +100,28 @@ def test_an_editor_submits_a_reviewer_publishes_and_a_citizen_sees_the_change(
     console_errors, dialogs = [], []
     review.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
     review.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
-    review.goto(admin_url)
+    queue = review.locator("#review-queue")
+    expect(queue).to_contain_text("已提交")
+    review.screenshot(path=shots / "4-reviewer-queue.png", full_page=True)
+    queue.get_by_role("link", name="重庆市渝中区人民政府办公室 2025年部门预算（第2版）").click()
     review.get_by_role("button", name="审核通过").click()
     expect(review.locator(".messagelist")).to_contain_text("已审核通过")
     review.get_by_role("button", name="公开", exact=True).click()
     expect(review.locator(".messagelist")).to_contain_text("已公开")
     assert dialogs == ["公开后本版本不能再修改，只能发起更正。确定公开吗？"]
     assert console_errors == [], "no Content-Security-Policy violation on the admin page"
-    review.screenshot(path=screenshot_dir / "workflow-2-reviewer-published.png")
+    review.screenshot(path=shots / "5-reviewer-published.png")
 
-    page.goto(live_server.url + "/")
-    page.get_by_role("link", name="重庆市渝中区人民政府办公室2025年部门预算").click()
-    expect(page.get_by_text("运行经费280.23万元，比上年减少5.75万元", exact=False)).to_be_visible()
-    expect(page.get_by_role("heading", name="更正记录")).to_be_visible()
-    expect(page.get_by_text("更正原因：测试用更正", exact=False)).to_be_visible()
-    page.get_by_role("table", name="第2版更正的内容").scroll_into_view_if_needed()
-    page.screenshot(path=screenshot_dir / "workflow-3-citizen-sees-correction.png", full_page=True)
+    contact.goto(live_server.url + "/admin/")
+    expect(start).to_contain_text("已公开")
+    contact.screenshot(path=shots / "6-editor-sees-published.png", full_page=True)
+    start.get_by_role("link", name="查看公开页面").click()
+    expect(
+        contact.get_by_text("运行经费280.23万元，比上年减少5.75万元", exact=False)
+    ).to_be_visible()
+    expect(contact.get_by_role("heading", name="更正记录")).to_be_visible()
+    contact.screenshot(path=shots / "7-public-page.png", full_page=True)
+    assert errors == []
 
 
 def test_a_wide_table_scrolls_in_its_own_region_on_a_phone(

@@ -38,7 +38,8 @@ from ..models import (
     StatusChange,
     VehicleLine,
 )
-from ..money import MoneyField, format_amount, format_wan
+from ..money import MoneyField, YuanFormField, format_amount, format_wan
+from ..part_states import part_states
 from ..rules import ERROR, check_disclosure
 from .spreadsheet import DisclosureSpreadsheetMixin
 
@@ -147,6 +148,18 @@ class ExpenditureFormSet(UniqueLinesFormSet):
     duplicate_message = _("同一资金来源的同一科目（或不分科目的合计）只能填写一行。")
 
 
+YUAN, WAN = "yuan", "wan"
+
+
+def entry_unit(request):
+    """The unit this person enters amounts in (元 or 万元), chosen with ?unit= on the form and
+    kept for the session."""
+    chosen = request.GET.get("unit")
+    if chosen in {YUAN, WAN}:
+        request.session["amount_unit"] = chosen
+    return request.session.get("amount_unit", WAN)
+
+
 class ReadableAmounts:
     """Once a version is no longer a draft its screen is read-only, and Django would print a
     stored amount as `11091.840000`: show every MoneyField as `11,091.84` instead, through a
@@ -165,6 +178,12 @@ class ReadableAmounts:
             return "—" if value is None else format_amount(value)
 
         return shown
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Amounts typed in the unit the person chose for this screen (元 or 万元).
+        if isinstance(db_field, MoneyField) and request and entry_unit(request) == YUAN:
+            kwargs["form_class"] = YuanFormField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def reads_only(self, obj):
         disclosure = obj if isinstance(obj, Disclosure) else None
@@ -584,8 +603,44 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                 .filter(revision__gt=obj.revision)
                 .exists(),
                 "preview_url": reverse("portal:preview", args=[obj.pk]),
+                "part_states": self.part_states(request, obj),
+                "amount_unit": entry_unit(request),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    TABBED = (PART_1, PART_2, PART_3, PART_4, PART_5, CONTACT, REVIEW)
+
+    def part_states(self, request, obj):
+        """The form's parts (one tab each) with their state from the rule findings."""
+        parts = []
+        for name, options in self.get_fieldsets(request, obj):
+            if name not in self.TABBED:
+                continue
+            names = set()
+            for entry in options["fields"]:
+                names.update(entry if isinstance(entry, (list, tuple)) else [entry])
+            names.update(
+                # an inline's findings name its line group: the relation's name
+                inline.model._meta.get_field("disclosure").remote_field.related_name
+                for inline in self.inlines
+                if getattr(inline, "part", None) == name
+            )
+            parts.append((name, names))
+        problems = [] if obj.is_published else check_disclosure(obj)
+        return {state.name: state for state in part_states(problems, parts)}
+
+    def response_change(self, request, obj):
+        # The success message sits at the top: say there, too, when findings remain.
+        found = [] if obj.is_published else check_disclosure(obj)
+        errors = sum(p.severity == ERROR for p in found)
+        if found:
+            self.message_user(
+                request,
+                f"已保存，但检查发现{errors}个错误、{len(found) - errors}个提示，"
+                "见下方“一致性检查”，点击每条可跳到对应栏目。",
+                messages.WARNING,
+            )
+        return super().response_change(request, obj)
 
     def step_view(self, request, pk, name):
         if request.method != "POST":

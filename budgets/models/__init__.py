@@ -4,6 +4,7 @@ name is re-exported here, so `from budgets.models import …` is the one way in.
 
 from .catalogue import CatalogueTable, ProjectSubsection
 from .disclosure import Disclosure, DisclosureQuerySet, Exemption, PublishedDisclosureError
+from .notices import Notice
 from .parts import (
     BasicExpenditureLine,
     DisclosureCheck,
@@ -41,6 +42,7 @@ __all__ = [
     "BasicExpenditureLine",
     "CatalogueTable",
     "Disclosure",
+    "Notice",
     "DisclosureCheck",
     "DisclosureKind",
     "DisclosurePart",

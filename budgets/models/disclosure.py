@@ -119,8 +119,16 @@ class Disclosure(models.Model):
         related_name="disclosures",
         help_text=_("部门预算留空；单位预算选择本部门的单位。"),
     )
-    year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
-    kind = models.CharField(_("公开类型"), max_length=20, choices=Kind.choices, default=Kind.BUDGET)
+    year = models.PositiveIntegerField(
+        _("年度"), validators=YEAR_VALIDATORS, help_text=_("预算所属年度，如2025。")
+    )
+    kind = models.CharField(
+        _("公开类型"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.BUDGET,
+        help_text=_("年初公开的选“部门预算”，年度结束后公开的选“部门决算”。"),
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
@@ -187,7 +195,12 @@ class Disclosure(models.Model):
     publisher = models.CharField(
         _("发布机构"), max_length=200, blank=True, help_text=_("留空时显示公开主体名称。")
     )
-    contact_name = models.CharField(_("公开联系人"), max_length=50, blank=True)
+    contact_name = models.CharField(
+        _("公开联系人"),
+        max_length=50,
+        blank=True,
+        help_text=_("本部门负责预算公开的人员姓名，印在情况说明末尾。"),
+    )
     contact_phone = models.CharField(
         _("联系电话"), max_length=50, blank=True, help_text=_("如：023-63259683")
     )
@@ -201,13 +214,13 @@ class Disclosure(models.Model):
         _("上年基本支出"),
         null=True,
         blank=True,
-        help_text=_("万元；有上年公开数据时自动带出，可按可比口径调整。"),
+        help_text=_("万元，即上年公开的基本支出；有上年公开数据时自动带出，可按可比口径调整。"),
     )
     prior_project = MoneyField(
         _("上年项目支出"),
         null=True,
         blank=True,
-        help_text=_("万元；有上年公开数据时自动带出，可调整。"),
+        help_text=_("万元，即上年公开的项目支出；有上年公开数据时自动带出，可调整。"),
     )
     basic_change_reason = models.TextField(
         _("基本支出增减原因"), blank=True, help_text=_("如“主要原因是机构改革，人员调整”。")
@@ -215,7 +228,11 @@ class Disclosure(models.Model):
     basic_uses = models.TextField(
         _("基本支出主要用途"), blank=True, help_text=_("“主要用于”之后的内容。")
     )
-    project_change_reason = models.TextField(_("项目支出增减原因"), blank=True)
+    project_change_reason = models.TextField(
+        _("项目支出增减原因"),
+        blank=True,
+        help_text=_("完整原因句，如“主要原因是新增……项目”；与上年持平时可留空。"),
+    )
     official_expense_change_reason = models.TextField(
         _("“三公”经费总额增减原因"), blank=True, help_text=_("可留空；各分项原因在下方分项中填写。")
     )
@@ -224,12 +241,22 @@ class Disclosure(models.Model):
         _("机关运行经费"),
         null=True,
         blank=True,
-        help_text=_("万元。仅行政单位和参公事业单位有此项；不适用时留空。"),
+        help_text=_(
+            "万元，取自财政批复的基本支出中的机关运行经费（公用经费）数。"
+            "仅行政单位和参公事业单位有此项；不适用时留空。"
+        ),
     )
     prior_operating_cost = MoneyField(
-        _("上年机关运行经费"), null=True, blank=True, help_text=_("万元。")
+        _("上年机关运行经费"),
+        null=True,
+        blank=True,
+        help_text=_("万元，即上年公开文件中的机关运行经费。"),
     )
-    operating_cost_change_reason = models.TextField(_("机关运行经费增减原因"), blank=True)
+    operating_cost_change_reason = models.TextField(
+        _("机关运行经费增减原因"),
+        blank=True,
+        help_text=_("完整原因句，如“主要原因是压减一般性支出”；与上年持平时可留空。"),
+    )
     operating_cost_uses = models.TextField(
         _("机关运行经费主要用途"), blank=True, help_text=_("“主要用于”之后的内容。")
     )

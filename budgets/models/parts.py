@@ -92,7 +92,9 @@ class IncomeLine(DisclosurePart):
         _("本年预算数（万元）"),
         null=True,
         blank=True,
-        help_text=_("没有此项收入填0；留空表示尚未填写。"),
+        help_text=_(
+            "照抄财政批复的《部门收入总表》本行数字（万元）；没有此项收入填0，留空表示尚未填写。"
+        ),
     )
     prior_amount = MoneyField(
         _("上年预算数（万元）"),
@@ -152,8 +154,18 @@ class ExpenditureLine(DisclosurePart):
         blank=True,
         help_text=_("应细化到项（7位）；留空表示只知基本/项目支出合计、未分科目。"),
     )
-    basic = MoneyField(_("基本支出（万元）"), null=True, blank=True)
-    project = MoneyField(_("项目支出（万元）"), null=True, blank=True)
+    basic = MoneyField(
+        _("基本支出（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("照抄《一般公共预算财政拨款支出表》本科目的“基本支出”列；没有填0。"),
+    )
+    project = MoneyField(
+        _("项目支出（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("照抄《一般公共预算财政拨款支出表》本科目的“项目支出”列；没有填0。"),
+    )
     total = MoneyField(
         _("合计（万元）"),
         null=True,
@@ -245,7 +257,10 @@ class BasicExpenditureLine(DisclosurePart):
         # Basic expenditure is broken down by the 部门预算 list, not the 政府预算 one.
         limit_choices_to={"version__scheme": "economic"},
     )
-    amount = MoneyField(_("金额（万元）"))
+    amount = MoneyField(
+        _("金额（万元）"),
+        help_text=_("照抄《一般公共预算财政拨款基本支出表》本经济分类科目的金额（万元）。"),
+    )
     prior_amount = MoneyField(
         _("上年预算数（万元）"),
         null=True,
@@ -293,7 +308,9 @@ class OfficialExpenseLine(DisclosurePart):
         _("本年预算数（万元）"),
         null=True,
         blank=True,
-        help_text=_("没有此项填0；留空表示尚未填写。"),
+        help_text=_(
+            "照抄《一般公共预算“三公”经费支出表》本项数字（万元）；没有此项填0，留空表示尚未填写。"
+        ),
     )
     prior_amount = MoneyField(_("上年预算数（万元）"), null=True, blank=True)
     change_reason = models.TextField(
@@ -334,7 +351,10 @@ class ProcurementLine(DisclosurePart):
     category = models.ForeignKey(
         ProcurementCategory, verbose_name=_("品目类别"), on_delete=models.PROTECT
     )
-    amount = MoneyField(_("金额（万元）"))
+    amount = MoneyField(
+        _("金额（万元）"),
+        help_text=_("照抄政府采购预算表中本资金来源、本品目类别的金额（万元）。"),
+    )
 
     class Meta:
         verbose_name = _("政府采购预算")

@@ -1,0 +1,16 @@
+"""The preview of a draft whose amounts are not entered yet renders and says what is missing."""
+
+from django.urls import reverse
+
+from budgets import annual
+
+
+def test_the_preview_of_a_prepared_year_renders_and_names_what_is_missing(
+    client, reference, superuser
+):
+    draft, _ = annual.prepare_year(department=reference.department, year=2026, user=superuser)
+    client.force_login(superuser)
+    response = client.get(reverse("portal:preview", args=[draft.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "预览" in html and "未填写" in html
