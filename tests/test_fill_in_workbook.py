@@ -13,7 +13,7 @@ from budgets.models import Disclosure
 from budgets.tables import catalogue_for, workbook_titles
 from budgets.workflow import disclosure_correct
 from portal.disclosure_file import load_disclosure_file
-from tests.test_second_region import NINE, SECOND
+from tests.test_second_region import SECOND, TABLES
 from tests.test_spreadsheet_import import apply, edited, messages_of, preview, row_of
 
 
@@ -42,7 +42,7 @@ def titles(draft):
 
 def test_the_template_holds_every_table_of_the_catalogue_under_its_printed_title(second_draft):
     book = openpyxl.load_workbook(io.BytesIO(spreadsheets.template_workbook(second_draft)))
-    assert book.sheetnames[1:10] == NINE
+    assert book.sheetnames[1 : 1 + len(TABLES)] == TABLES
     assert titles(second_draft)["income"] == "部门收入预算表"
     computed = book["财政拨款收支预算总表"]
     assert "导入时不读取" in " ".join(str(c.value) for c in computed["A"] if c.value)
@@ -118,4 +118,4 @@ def test_a_filled_template_comes_back_to_every_table_of_the_page(second_draft, s
     ):
         grown = before[title].total.values[index] + Decimal(10)
         assert after[title].total.values[index] == grown, title
-    assert list(after) == NINE
+    assert list(after) == TABLES
