@@ -26,10 +26,10 @@ def second_draft(reference, superuser):
 
 def page_tables(disclosure):
     """{title: table} as the disclosure page builds them."""
-    from portal.pages import disclosure_data
+    from portal.pages import body_data
 
     fresh = Disclosure.objects.for_page().get(pk=disclosure.pk)
-    return {table.title: table for table in disclosure_data(fresh)["tables"]}
+    return {table.title: table for table in body_data(fresh)["tables"]}
 
 
 def row_values(table, label):
