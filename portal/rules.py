@@ -8,12 +8,12 @@ from django.utils.html import strip_tags
 from budgets.rules import WARNING, Problem, rule
 from budgets.wording import unsupported_figures
 
-from .pages import disclosure_data, get_disclosure
+from .pages import body_data, get_disclosure
 
 
 def generated_sentences(disclosure):
     """Each `{% sentence %}` of the disclosure's narrative as the data would word it."""
-    context = disclosure_data(get_disclosure(disclosure.pk, published_only=False))
+    context = body_data(get_disclosure(disclosure.pk, published_only=False))
     context["generated_sentences"] = generated = {}
     render_to_string(context["narrative_template"], context)
     return {key: strip_tags(text) for key, text in generated.items()}
