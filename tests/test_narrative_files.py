@@ -12,6 +12,7 @@ from django.urls import reverse
 from budgets.models import NarrativeTemplate
 from budgets.workflow import WorkflowError
 from portal.disclosure_file import REFERENCE_FILE, DisclosureFileError, load_disclosure_file
+from tests.adminforms import form_values
 from tests.conftest import publish
 
 FAILED = "本部分暂时无法显示"
@@ -35,21 +36,9 @@ def test_the_admin_refuses_a_missing_template_file(reference, superuser, client)
     client.force_login(superuser)
     row = NarrativeTemplate.objects.get()
     url = reverse("admin:budgets_narrativetemplate_change", args=[row.pk])
-    response = client.post(
-        url,
-        {
-            "name": row.name,
-            "region": row.region_id,
-            "kind": row.kind,
-            "first_year": row.first_year,
-            "template_name": "narratives/missing.html",
-            "table_unit": row.table_unit,
-            "reason_threshold": row.reason_threshold,
-            "rule_set": row.rule_set,
-            "tables-TOTAL_FORMS": 0,
-            "tables-INITIAL_FORMS": 0,
-        },
-    )
+    data = form_values(client.get(url).content.decode(), form_id="narrativetemplate_form")
+    data["template_name"] = "narratives/missing.html"
+    response = client.post(url, data)
     assert response.status_code == 200
     assert "找不到模板文件" in response.content.decode()
     row.refresh_from_db()

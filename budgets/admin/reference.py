@@ -116,7 +116,7 @@ class NarrativeTemplateForm(forms.ModelForm):
 
     class Meta:
         model = NarrativeTemplate
-        fields = ["parts"]  # the admin adds the others
+        fields = "__all__"
 
 
 @admin.register(NarrativeTemplate)
