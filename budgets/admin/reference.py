@@ -116,7 +116,20 @@ class NarrativeTemplateForm(forms.ModelForm):
 
     class Meta:
         model = NarrativeTemplate
-        fields = "__all__"
+        fields = [  # every editable field; listed so a new one is a deliberate choice
+            "name",
+            "region",
+            "first_year",
+            "kind",
+            "template_name",
+            "table_unit",
+            "thousands_separator",
+            "reason_threshold",
+            "reason_blocking",
+            "rule_set",
+            "parts",
+            "text_checks_blocking",
+        ]
 
 
 @admin.register(NarrativeTemplate)
