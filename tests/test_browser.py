@@ -150,8 +150,11 @@ def test_the_preview_marks_an_unfilled_part_and_the_page_reads_as_printed(
     expect(part_5).to_contain_text("（二）政府采购情况。（未填写）")
     part_5.screenshot(path=screenshot_dir / "preview-unfilled-procurement.png")
     contact.goto(f"{live_server.url}/admin/budgets/disclosure/{draft.pk}/change/")
-    expect(contact.get_by_role("link", name="政府采购尚未填写")).to_be_visible()
+    finding = contact.get_by_role("link", name="政府采购尚未填写")
+    expect(finding).to_be_visible()
+    finding.click()  # opens the form's tab of that part
     fieldset = contact.locator("fieldset", has=contact.locator("#id_no_procurement"))
+    expect(fieldset).to_be_visible()
     fieldset.screenshot(path=screenshot_dir / "admin-part-5-none-flags.png")
     draft.delete()
     page.goto(live_server.url + draft.supersedes.get_absolute_url())
