@@ -27,7 +27,10 @@ def _models():
 def _rows(model):
     """The table's rows as {pk: values}, values in concrete-field order, as Python values."""
     names = [f.attname for f in model._meta.concrete_fields]
-    return {row[names.index(model._meta.pk.attname)]: row for row in model._base_manager.values_list(*names)}
+    return {
+        row[names.index(model._meta.pk.attname)]: row
+        for row in model._base_manager.values_list(*names)
+    }
 
 
 @dataclass
@@ -77,44 +80,49 @@ def _q(name):
     return connection.ops.quote_name(name)
 
 
+def _write(cursor, change, disclosure_model, published):
+    """Write one table's captured rows; note published disclosures, written as drafts."""
+    model = change.model
+    fields = model._meta.concrete_fields
+    table, pk = _q(model._meta.db_table), _q(model._meta.pk.column)
+    at = [f.primary_key for f in fields].index(True)
+    status = [f.attname for f in fields].index("status") if model is disclosure_model else None
+
+    def prepared(row):
+        values = [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
+        if status is not None and row[status] == PUBLISHED:
+            published.append(row[at])
+            values[status] = "draft"
+        return values
+
+    if change.deleted:
+        cursor.executemany(f"DELETE FROM {table} WHERE {pk} = %s", [[p] for p in change.deleted])
+    if change.changed:
+        sets = ", ".join(f"{_q(f.column)} = %s" for f in fields)
+        cursor.executemany(
+            f"UPDATE {table} SET {sets} WHERE {pk} = %s",
+            [prepared(row) + [row[at]] for row in change.changed],
+        )
+    if change.added:
+        columns = ", ".join(_q(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+            [prepared(row) for row in change.added],
+        )
+
+
 def replay(snapshot):
     """Write the captured rows into the current database; return the loader's result."""
     disclosure_model = apps.get_model(*DISCLOSURE)
     published = []
     with connection.cursor() as cursor:
         for change in snapshot.changes:
-            model = change.model
-            fields = model._meta.concrete_fields
-            table, pk = _q(model._meta.db_table), _q(model._meta.pk.column)
-            columns = ", ".join(_q(f.column) for f in fields)
-            status = model is disclosure_model and [f.attname for f in fields].index("status")
-
-            def prepared(row):
-                values = [f.get_db_prep_save(v, connection) for f, v in zip(fields, row)]
-                if status is not False and row[status] == PUBLISHED:
-                    published.append(row[[f.primary_key for f in fields].index(True)])
-                    values[status] = "draft"
-                return values
-
-            if change.deleted:
-                cursor.executemany(f"DELETE FROM {table} WHERE {pk} = %s", [[p] for p in change.deleted])
-            if change.changed:
-                sets = ", ".join(f"{_q(f.column)} = %s" for f in fields)
-                at = [f.primary_key for f in fields].index(True)
-                cursor.executemany(
-                    f"UPDATE {table} SET {sets} WHERE {pk} = %s",
-                    [prepared(row) + [row[at]] for row in change.changed],
-                )
-            if change.added:
-                marks = ", ".join(["%s"] * len(fields))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                    [prepared(row) for row in change.added],
-                )
+            _write(cursor, change, disclosure_model, published)
         if published:
-            table = _q(disclosure_model._meta.db_table)
+            status = _q(disclosure_model._meta.get_field("status").column)
             cursor.executemany(
-                f"UPDATE {table} SET {_q(disclosure_model._meta.get_field('status').column)} = %s"
+                f"UPDATE {_q(disclosure_model._meta.db_table)} SET {status} = %s"
                 f" WHERE {_q(disclosure_model._meta.pk.column)} = %s",
                 [[PUBLISHED, pk] for pk in published],
             )
