@@ -18,6 +18,8 @@ from budgets.workflow import WorkflowError
 from glossary.models import Term
 from organizations.models import Department
 
+from .charts import charts_of
+
 DEFAULT_TEMPLATE = "narratives/chongqing-budget-2025.html"
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
 
@@ -86,6 +88,7 @@ def body_data(disclosure, *, preview=False):
         "preview": preview,
         "figures": disclosure.figures,
         "tables": tables,
+        "charts": charts_of(disclosure.figures),
         "downloads": download_entries(catalogue),
         "units": snapshot["units"],
         "glossary": snapshot["glossary"],
