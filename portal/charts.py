@@ -71,7 +71,7 @@ def expenditure_chart(f):
 def basic_project_chart(f):
     """基本支出与项目支出。"""
     basic, project = f.basic.current, f.project.current
-    if not (basic or project) or not f.split_is_complete:
+    if not (basic or project):
         return None
     whole = basic + project
     return {
