@@ -1,10 +1,12 @@
 """Public pages: plain function views that render the structures of `portal.pages`."""
 
+import base64
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -12,6 +14,7 @@ from budgets.rules import amounts_are_filled_in
 from organizations.access import reaches
 
 from . import pages
+from .download_views import content_disposition
 
 
 def home(request):
@@ -30,6 +33,23 @@ def disclosure(request, pk):
 
 def glossary(request):
     return render(request, "portal/glossary.html", pages.glossary_data())
+
+
+def disclosure_pdf(request, pk):
+    """The PDF rendered at the version's publication, with its SHA-256 as ETag and
+    Content-Digest (RFC 9530) so any copy can be checked; 404 for a version without one."""
+    disclosure = pages.get_disclosure(pk)
+    if not disclosure.pdf:
+        raise Http404("这份公开文件没有 PDF。")
+    checksum = disclosure.pdf_checksum
+    response = FileResponse(disclosure.pdf.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(
+        f"{disclosure.title}（第{disclosure.revision}版）.pdf", f"disclosure-{disclosure.pk}.pdf"
+    )
+    response["ETag"] = f'"{checksum}"'
+    response["Content-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(checksum)).decode()}:"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @staff_member_required
