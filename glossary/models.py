@@ -8,6 +8,29 @@ from simple_history.models import HistoricalRecords
 from budgets.models import Disclosure, DisclosurePart, FunctionalItem
 
 
+class TermQuerySet(models.QuerySet):
+    def grouped(self):
+        """The terms in reading order, as [(heading, [terms])]: the general terms first (in
+        their `order`), then those of classification items by code, one group per 类
+        (two queries)."""
+        terms = list(self.select_related("functional_item"))
+        general = [t for t in terms if not t.functional_item]
+        coded = sorted(
+            (t for t in terms if t.functional_item), key=lambda t: (t.functional_item.code, t.name)
+        )
+        classes = {t.functional_item.code[:3] for t in coded}
+        names = dict(
+            FunctionalItem.objects.filter(code__in=classes)
+            .order_by("code", "year")
+            .values_list("code", "name")
+        )  # the newest list's name of each 类 wins
+        groups = [("通用名词", general)] if general else []
+        for code in sorted(classes):
+            members = [t for t in coded if t.functional_item.code.startswith(code)]
+            groups.append((f"支出功能分类 {code} {names.get(code, '')}".strip(), members))
+        return groups
+
+
 class Term(models.Model):
     """A term and its definition; a term may explain one functional classification item."""
 
@@ -26,6 +49,7 @@ class Term(models.Model):
         _("排序"), default=0, help_text=_("名词解释页中的顺序：通用名词在前，科目名词按编码。")
     )
 
+    objects = TermQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
