@@ -54,3 +54,28 @@ def test_the_expenditure_chart_drills_from_class_to_item_where_lines_exist(
 def test_a_page_without_amounts_has_no_chart(client, reference_data):
     d = factories.disclosure(lines=[], income=0)
     assert "<figure" not in client.get(d.get_absolute_url()).content.decode()
+
+
+def test_official_expenses_over_the_years_leave_out_unpublished_years():
+    from portal.charts import official_expenses_over_years_chart
+
+    chart = official_expenses_over_years_chart(
+        [(2023, Decimal("400")), (2024, None), (2025, Decimal("326.45"))]
+    )
+    assert [i["name"] for i in chart["items"]] == ["2023年", "2025年"]  # 2024: not drawn as 0
+    assert chart["sentence"] == "“三公”经费预算从2023年的400万元变为2025年的326.45万元。"
+    assert official_expenses_over_years_chart([(2025, Decimal("1"))]) is None
+
+
+def test_a_chart_include_renders_any_pages_chart_by_key():
+    from django.template import Context, Template
+
+    from portal.charts import official_expenses_over_years_chart
+
+    chart = official_expenses_over_years_chart([(2024, Decimal("1")), (2025, Decimal("2"))])
+    html = Template('{% load charts %}{% chart "official-expenses-years" %}').render(
+        Context({"charts": {"official-expenses-years": chart}})
+    )
+    assert 'data-chart="chart-official-expenses-years-data"' in html
+    assert 'role="img" aria-label="“三公”经费历年预算：' in html
+    assert Template('{% load charts %}{% chart "none" %}').render(Context({})).strip() == ""
