@@ -1,6 +1,7 @@
 """Public pages: plain function views that render the structures of `portal.pages`."""
 
 import base64
+import logging
 
 from django.conf import settings
 from django.contrib import admin
@@ -15,6 +16,8 @@ from organizations.access import reaches
 
 from . import pages
 from .download_views import content_disposition
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -42,7 +45,12 @@ def disclosure_pdf(request, pk):
     if not disclosure.pdf:
         raise Http404("这份公开文件没有 PDF。")
     checksum = disclosure.pdf_checksum
-    response = FileResponse(disclosure.pdf.open("rb"), content_type="application/pdf")
+    try:
+        file = disclosure.pdf.open("rb")
+    except FileNotFoundError:  # storage lost it: say so in the log, not with a 500 page
+        logger.error("公开文件 %s 的 PDF %s 不在存储中", disclosure.pk, disclosure.pdf.name)
+        raise Http404("这份公开文件的 PDF 暂时无法提供。") from None
+    response = FileResponse(file, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(
         f"{disclosure.title}（第{disclosure.revision}版）.pdf", f"disclosure-{disclosure.pk}.pdf"
     )
