@@ -2,6 +2,7 @@
 disclosure prints in its glossary part."""
 
 from django.db import models
+from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -13,8 +14,13 @@ class TermQuerySet(models.QuerySet):
         """The terms in reading order, as [(heading, [terms])]: the general terms first (in
         their `order`), then those of classification items by code, one group per 类
         (two queries)."""
-        terms = list(self.select_related("functional_item"))
-        general = [t for t in terms if not t.functional_item]
+        # General terms: by `order`, then in the order the documents print them (a reading
+        # order: 财政拨款收入 before 基本支出), never by code point.
+        terms = list(self.select_related("functional_item").annotate(printed=Min("uses__order")))
+        general = sorted(
+            (t for t in terms if not t.functional_item),
+            key=lambda t: (t.order, t.printed is None, t.printed or 0, t.name),
+        )
         coded = sorted(
             (t for t in terms if t.functional_item), key=lambda t: (t.functional_item.code, t.name)
         )

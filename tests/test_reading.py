@@ -76,6 +76,8 @@ def test_the_glossary_lists_general_terms_first_then_by_classification_code(clie
     assert headings[0] == "通用名词"
     order = [text.index(h) for h in ("通用名词", "201一般公共服务支出", "208社会保障和就业支出")]
     assert order == sorted(order)
+    general = [text.index(f"{name}指") for name in ("财政拨款收入", "其他收入", "基本支出", "“三公”经费")]
+    assert general == sorted(general)  # in the order the documents print them
     assert text.index("“三公”经费") < text.index("行政运行2010301")
     assert text.index("行政运行2010301") < text.index("住房公积金2210201")
 
