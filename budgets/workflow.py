@@ -292,6 +292,7 @@ def disclosure_correct(*, disclosure, user, reason):
     correction.changes = []
     correction.content_checksum = ""
     correction.published_body = None
+    correction.pdf = correction.pdf_checksum = None  # its own is printed at its publication
     correction.edit_version = 0
     correction.save()
     source = Disclosure.objects.get(pk=published_id)

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def reference_with_pdf(settings, reference_data):
-    """The reference disclosure, published with its PDF (off in the other tests: it takes
-    a second or more)."""
+def reference(settings, reference_data):
+    """The reference disclosure, published with its PDF (off in the other test modules: it
+    takes a second or more); overrides conftest's, so `editor` etc. see this one."""
     from portal.disclosure_file import load_disclosure_file
 
     settings.PUBLICATION_PDF = True
@@ -35,9 +35,9 @@ def pdf_text(path):
 
 
 def test_the_pdf_holds_the_pages_facts_and_is_served_with_its_checksum(
-    reference_with_pdf, reference_text, client
+    reference, reference_text, client
 ):
-    disclosure = reference_with_pdf
+    disclosure = reference
     assert disclosure.pdf and disclosure.pdf_checksum
     content = disclosure.pdf.read()
     assert hashlib.sha256(content).hexdigest() == disclosure.pdf_checksum
@@ -66,10 +66,13 @@ def test_the_pdf_holds_the_pages_facts_and_is_served_with_its_checksum(
     assert b"".join(response.streaming_content) == content
 
 
-def test_a_version_without_a_pdf_has_no_link_and_no_file(client, reference):
-    assert not reference.pdf
-    assert ".pdf" not in client.get(reference.get_absolute_url()).content.decode()
-    assert client.get(f"/disclosures/{reference.pk}.pdf").status_code == 404
+def test_a_version_without_a_pdf_has_no_link_and_no_file(client, reference_data):
+    from tests import factories
+
+    d = factories.disclosure(lines=[("2010301", "1", "0")])  # PDFs off: none rendered
+    assert not d.pdf
+    assert ".pdf" not in client.get(d.get_absolute_url()).content.decode()
+    assert client.get(f"/disclosures/{d.pk}.pdf").status_code == 404
 
 
 def test_weasyprint_reads_our_static_files_and_nothing_else(db):
@@ -86,3 +89,18 @@ def test_weasyprint_reads_our_static_files_and_nothing_else(db):
     ):
         with pytest.raises(Exception):  # noqa: B017 -- any refusal will do; WeasyPrint skips it
             fetcher.fetch(url)
+
+
+def test_a_correction_gets_its_own_pdf_at_its_publication_not_the_old_one(
+    reference, superuser, editor, reviewer
+):
+    from budgets.workflow import disclosure_correct
+    from tests.conftest import publish
+
+    draft = disclosure_correct(disclosure=reference, user=superuser, reason="更正数字")
+    assert not draft.pdf and draft.pdf_checksum is None
+    published = publish(draft, editor, reviewer)
+    assert published.pdf and published.pdf.name != reference.pdf.name
+    assert "第2版" in subprocess.run(
+        ["pdftotext", published.pdf.path, "-"], capture_output=True, text=True
+    ).stdout
