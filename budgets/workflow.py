@@ -55,6 +55,8 @@ checksums = []
 # workflow stores it once, at publication, inside the publish transaction, because the
 # database refuses any later write to a published version.
 renderers = []
+# Files rendered from that body and stored with the version (the portal registers its PDF).
+attachments = []
 
 
 class WorkflowError(Exception):
@@ -101,6 +103,14 @@ def register_renderer(func):
     (it raises WorkflowError when the body cannot be rendered; with none registered,
     versions are published without one)."""
     renderers[:] = [func]
+    return func
+
+
+def register_attachment(func):
+    """Register `func(disclosure)`, run when a version is published, after its page body is
+    rendered and before it is saved: it may store a file rendered from that body on the
+    version (the portal's PDF). Registering the same function again replaces it."""
+    attachments[:] = [f for f in attachments if f is not func] + [func]
     return func
 
 
@@ -227,8 +237,10 @@ def _freeze(disclosure, *, published_on):
     disclosure.status = Status.PUBLISHED
     for checksum in checksums:  # it covers everything set above (the open data, not the HTML)
         disclosure.content_checksum = checksum(disclosure)
-    for render in renderers:  # last: the body shows the snapshot, dates and checksum
+    for render in renderers:  # the body shows the snapshot, dates and checksum
         disclosure.published_body = render(disclosure)
+    for attach in attachments:  # files rendered from that body (the PDF)
+        attach(disclosure)
     disclosure.save()
 
 
@@ -280,6 +292,7 @@ def disclosure_correct(*, disclosure, user, reason):
     correction.changes = []
     correction.content_checksum = ""
     correction.published_body = None
+    correction.pdf = correction.pdf_checksum = None  # its own is printed at its publication
     correction.edit_version = 0
     correction.save()
     source = Disclosure.objects.get(pk=published_id)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("departments/<int:pk>/", views.department, name="department"),
     path("disclosures/<int:pk>/", views.disclosure, name="disclosure"),
+    path("disclosures/<int:pk>.pdf", views.disclosure_pdf, name="disclosure_pdf"),
     path("disclosures/<int:pk>/preview/", views.preview, name="preview"),
     path("guide/", views.guide, name="guide"),
     path("glossary/", views.glossary, name="glossary"),

@@ -184,6 +184,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# The site's public address (https://…, no trailing slash), printed in the footer of each
+# version's PDF; empty = the path only.
+PUBLIC_URL = os.environ.get("DJANGO_PUBLIC_URL", "").rstrip("/")
+# Render each published version's PDF at publication (portal/pdf.py).
+PUBLICATION_PDF = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

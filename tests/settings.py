@@ -2,6 +2,8 @@
 static storage (hashed names would 404 under live_server). SQLite unless DATABASE_URL."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -19,7 +21,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
-WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic in tests
+WHITENOISE_AUTOREFRESH = True
+# A PDF takes a second or more: tests that need one turn it on (tests/test_pdf.py).
+PUBLICATION_PDF = False
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bp-test-media-"))  # serve from the finders; no collectstatic in tests
 
 from tests import numberformat  # noqa: E402
 
