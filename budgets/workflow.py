@@ -8,6 +8,7 @@ row, checks role, department and status first, and records who, when and why.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -55,6 +56,8 @@ checksums = []
 # workflow stores it once, at publication, inside the publish transaction, because the
 # database refuses any later write to a published version.
 renderers = []
+# What runs once a publication is committed (the portal writes the version's open-data files).
+publication_hooks = []
 
 
 class WorkflowError(Exception):
@@ -108,6 +111,13 @@ def register_checksum(func):
     """Register `func(disclosure) -> str`, the content checksum stored when a version is
     published (with none registered, versions are published without one)."""
     checksums[:] = [func]
+    return func
+
+
+def register_publication_hook(func):
+    """Register `func(disclosure)`, run after the transaction that published a version
+    commits; a failure is logged and does not undo the publication."""
+    publication_hooks[:] = [func]
     return func
 
 
@@ -230,6 +240,8 @@ def _freeze(disclosure, *, published_on):
     for render in renderers:  # last: the body shows the snapshot, dates and checksum
         disclosure.published_body = render(disclosure)
     disclosure.save()
+    for hook in publication_hooks:
+        transaction.on_commit(partial(hook, disclosure), robust=True)
 
 
 @transaction.atomic
