@@ -33,7 +33,7 @@ def _stored(request, name, *, sha, modified, content_type, filename, fallback, i
     """Serve a file of the open-data storage with its ETag (its SHA-256) and Last-Modified;
     a matching If-None-Match / If-Modified-Since gets 304 Not Modified."""
     etag = quote_etag(sha)
-    last_modified = parse_datetime(modified).timestamp() if modified else None
+    last_modified = int(parse_datetime(modified).timestamp()) if modified else None
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         file = store.storage().open(name, "rb")
