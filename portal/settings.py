@@ -280,6 +280,17 @@ PORTAL_NAME = os.environ.get("PORTAL_NAME", "部门预算公开平台")
 # The site's address as people type it (links in e-mail notices), e.g. https://yusuan.example.gov.cn
 PORTAL_URL = os.environ.get("PORTAL_URL", "")
 
+# The licence of the open data (datapackage.json `licenses`, the 开放数据 pages): an SPDX id,
+# its title and address.
+OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "CC-BY-4.0")
+OPEN_DATA_LICENSE_TITLE = os.environ.get(
+    "OPEN_DATA_LICENSE_TITLE",
+    "知识共享署名 4.0 国际许可协议（CC BY 4.0）：可自由使用、转载，请注明来源",
+)
+OPEN_DATA_LICENSE_URL = os.environ.get(
+    "OPEN_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
+)
+
 # E-mail notices (README “邮件通知”): printed to the console in development, SMTP otherwise.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -12,6 +12,7 @@ from budgets.rules import amounts_are_filled_in
 from organizations.access import reaches
 
 from . import pages
+from .opendata import datasets
 
 
 def home(request):
@@ -30,6 +31,14 @@ def disclosure(request, pk):
 
 def glossary(request):
     return render(request, "portal/glossary.html", pages.glossary_data())
+
+
+def open_data(request):
+    return render(request, "portal/open_data.html", datasets.open_data_index())
+
+
+def dataset(request, name):
+    return render(request, "portal/dataset.html", datasets.dataset_data(name))
 
 
 @staff_member_required

@@ -16,6 +16,7 @@ from organizations.models import Department
 from portal import opendata
 from portal.opendata import store
 from portal.opendata.checksum import canonical_json
+from tests.pagetext import visible_text
 
 
 @pytest.fixture
@@ -155,3 +156,39 @@ def test_build_open_data_writes_every_version_and_the_package(reference, draft, 
         data = (fresh_storage / "package" / resource["path"]).read_bytes()
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
     assert (fresh_storage / "package" / store.SCHEMA_FILE).exists()
+
+
+# ---------------------------------------------------------------- 开放数据 pages
+
+
+def test_the_open_data_page_lists_every_dataset_with_its_page_and_file(client, reference):
+    html = client.get(reverse("portal:open_data")).content.decode()
+    for name in opendata.PACKAGE_RESOURCES:
+        assert f'href="{reverse("portal:dataset", args=[name])}"' in html, name
+        assert f'href="{reverse("portal:open_data_csv", args=[name])}"' in html, name
+    assert 'rel="license"' in html
+
+
+def test_a_dataset_page_shows_its_fields_licence_checksum_and_changes(
+    client, reference, draft, django_assert_max_num_queries
+):
+    corrected = record_publication(disclosure=draft)
+    client.get("/open-data/datapackage.json")
+    with django_assert_max_num_queries(4):
+        html = client.get(reverse("portal:dataset", args=["expenditure"])).content.decode()
+    text = visible_text(html)
+    descriptor = client.get("/open-data/datapackage.json").json()
+    resource = next(r for r in descriptor["resources"] if r["name"] == "expenditure")
+    for field in resource["schema"]["fields"]:
+        assert field["name"] in text and field["title"] in text
+    assert resource["hash"].removeprefix("sha256:") in text
+    assert "CCBY4.0" in text
+    assert f'href="{corrected.get_absolute_url()}"' in html and "测试用更正" in text
+    assert client.get(reverse("portal:dataset", args=["nothing"])).status_code == 404
+
+
+def test_every_disclosure_page_and_the_footer_link_the_open_data(client, reference):
+    html = client.get(reference.get_absolute_url()).content.decode()
+    assert html.count(f'href="{reverse("portal:open_data")}"') == 2  # the page and the footer
+    home = client.get("/").content.decode()
+    assert f'href="{reverse("portal:open_data")}"' in home

@@ -357,6 +357,13 @@ def datapackage_descriptor():
         ),
         "profile": "tabular-data-package",
         "countryCode": "CN",
+        "licenses": [
+            {
+                "name": settings.OPEN_DATA_LICENSE,
+                "title": settings.OPEN_DATA_LICENSE_TITLE,
+                "path": settings.OPEN_DATA_LICENSE_URL,
+            }
+        ],
         "resources": resources,
     }
 
