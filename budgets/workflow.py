@@ -116,8 +116,10 @@ def register_checksum(func):
 
 def register_publication_hook(func):
     """Register `func(disclosure)`, run after the transaction that published a version
-    commits; a failure is logged and does not undo the publication."""
-    publication_hooks[:] = [func]
+    commits; a failure is logged and does not undo the publication. Several apps may
+    register one each (registering the same function again changes nothing)."""
+    if func not in publication_hooks:
+        publication_hooks.append(func)
     return func
 
 
