@@ -16,6 +16,7 @@ from organizations.models import Department
 from portal import opendata
 from portal.opendata import store
 from portal.opendata.checksum import canonical_json
+from tests import factories
 from tests.pagetext import visible_text
 
 
@@ -131,6 +132,27 @@ def test_a_correction_writes_its_files_and_updates_the_package_at_publication(
     for name, entry in manifest["files"].items():
         data = (fresh_storage / store.version_dir(corrected) / name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
+
+
+def test_a_publication_reassembles_only_its_own_year(
+    client, reference, draft, fresh_storage, django_capture_on_commit_callbacks
+):
+    older = factories.disclosure(
+        factories.department("往年局"), year=2024, lines=[("2010301", "1", "0")]
+    )
+    client.get("/open-data/datapackage.json")
+    untouched = {
+        path: path.stat().st_mtime_ns
+        for path in [
+            *(fresh_storage / "package/years/2024").iterdir(),
+            fresh_storage / "package/rows" / f"{older.pk}-{store.stamp(older)}.json",
+        ]
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        record_publication(disclosure=draft)
+    assert {path: path.stat().st_mtime_ns for path in untouched} == untouched
+    rows = client.get("/open-data/disclosures.csv").content.decode().splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == [str(draft.pk), str(older.pk)]
 
 
 def test_an_older_versions_json_stays_the_bytes_whose_checksum_was_stored(
