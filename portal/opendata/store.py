@@ -19,6 +19,8 @@ Layout of the storage (any Django storage backend; a directory under MEDIA_ROOT 
 
 import hashlib
 import json
+import os
+import threading
 from itertools import groupby
 from pathlib import Path
 
@@ -70,8 +72,19 @@ def sha256(data):
 
 
 def write(name, data):
-    """Write `data` (bytes) at `name`, replacing what is there."""
+    """Write `data` (bytes) at `name`, replacing what is there. On a local directory the new
+    file replaces the old in one step (a reader gets one or the other, never half)."""
     store = storage()
+    try:
+        path = Path(store.path(name))
+    except NotImplementedError:  # a remote storage: replace by delete and save
+        path = None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        partial.write_bytes(data)
+        os.replace(partial, path)
+        return
     if store.exists(name):
         store.delete(name)
     saved = store.save(name, ContentFile(data))
