@@ -8,6 +8,7 @@ row, checks role, department and status first, and records who, when and why.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -57,6 +58,8 @@ checksums = []
 renderers = []
 # Files rendered from that body and stored with the version (the portal registers its PDF).
 attachments = []
+# What runs once a publication is committed (the portal writes the version's open-data files).
+publication_hooks = []
 
 
 class WorkflowError(Exception):
@@ -118,6 +121,15 @@ def register_checksum(func):
     """Register `func(disclosure) -> str`, the content checksum stored when a version is
     published (with none registered, versions are published without one)."""
     checksums[:] = [func]
+    return func
+
+
+def register_publication_hook(func):
+    """Register `func(disclosure)`, run after the transaction that published a version
+    commits; a failure is logged and does not undo the publication. Several apps may
+    register one each (registering the same function again changes nothing)."""
+    if func not in publication_hooks:
+        publication_hooks.append(func)
     return func
 
 
@@ -242,6 +254,8 @@ def _freeze(disclosure, *, published_on):
     for attach in attachments:  # files rendered from that body (the PDF)
         attach(disclosure)
     disclosure.save()
+    for hook in publication_hooks:
+        transaction.on_commit(partial(hook, disclosure), robust=True)
 
 
 @transaction.atomic

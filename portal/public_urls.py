@@ -32,4 +32,7 @@ urlpatterns += [
         name="disclosure_schema",
     ),
     path("open-data/<slug:resource>.csv", download_views.open_data_csv, name="open_data_csv"),
+    # 开放数据 for people: what each dataset holds, its fields, licence and checksum.
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/<slug:name>/", views.dataset, name="dataset"),
 ]

@@ -16,6 +16,7 @@ from organizations.access import reaches
 
 from . import pages
 from .download_views import content_disposition
+from .opendata import datasets
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,12 @@ def disclosure_pdf(request, pk):
     response["Content-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(checksum)).decode()}:"
     response["Cache-Control"] = "public, max-age=86400"
     return response
+def open_data(request):
+    return render(request, "portal/open_data.html", datasets.open_data_index())
+
+
+def dataset(request, name):
+    return render(request, "portal/dataset.html", datasets.dataset_data(name))
 
 
 @staff_member_required
