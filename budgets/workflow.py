@@ -19,6 +19,7 @@ from .models import (
     BasicExpenditureLine,
     Disclosure,
     DisclosureCheck,
+    EquipmentLine,
     ExpenditureLine,
     IncomeLine,
     KeyProject,
@@ -42,6 +43,7 @@ PART_MODELS = [
     OfficialExpenseLine,
     ProcurementLine,
     VehicleLine,
+    EquipmentLine,
     KeyProject,
     ProjectWriteUp,  # after KeyProject: these hang on its copies
     PerformanceTarget,
