@@ -108,9 +108,13 @@ def test_renaming_a_vehicle_kind_leaves_the_published_page_unchanged(second, cli
 
 def test_the_second_region_prints_all_eight_kinds(second, client):
     text = page_text(client, second)
-    assert "本部门共有公务用车2辆，其中" + "、".join(
-        f"{name}{1 if name in ('机要通信用车', '其他用车') else 0}辆" for name in EIGHT_KINDS
-    ) in text
+    assert (
+        "本部门共有公务用车2辆，其中"
+        + "、".join(
+            f"{name}{1 if name in ('机要通信用车', '其他用车') else 0}辆" for name in EIGHT_KINDS
+        )
+        in text
+    )
 
 
 # ---------------------------------------------------------------- equipment
@@ -178,7 +182,8 @@ def test_a_fund_line_is_entered_as_a_total_with_its_uses_and_passes_every_rule(
     text = page_text(client, second_draft, second_draft.department and _superuser())
     assert (
         "2025年政府性基金预算收入25万元，支出25万元，其中“2296002 用于社会福利的彩票公益金支出”"
-        "25万元，主要用于资助人大代表联络站开展扶老助残活动" in text.replace("2296002用", "2296002 用")
+        "25万元，主要用于资助人大代表联络站开展扶老助残活动"
+        in text.replace("2296002用", "2296002 用")
     )
     assert "本部门无国有资本经营预算收支。" in text
 
