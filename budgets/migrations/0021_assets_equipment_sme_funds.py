@@ -189,6 +189,16 @@ class Migration(migrations.Migration):
             model_name='equipmentline',
             constraint=models.CheckConstraint(condition=models.Q(('count__gte', 0)), name='equipmentline_count_non_negative', violation_error_message='设备数量（台/套）不能为负数。'),
         ),
+        migrations.AlterField(
+            model_name='disclosure',
+            name='vehicles_counted_on',
+            field=models.DateField(blank=True, help_text='车辆和设备数量的统计截止日，如 2024-12-31，页面显示为“截至2024年12月”。', null=True, verbose_name='国有资产统计截至'),
+        ),
+        migrations.AlterField(
+            model_name='historicaldisclosure',
+            name='vehicles_counted_on',
+            field=models.DateField(blank=True, help_text='车辆和设备数量的统计截止日，如 2024-12-31，页面显示为“截至2024年12月”。', null=True, verbose_name='国有资产统计截至'),
+        ),
         migrations.RunPython(install_vehicle_kinds, migrations.RunPython.noop),
         # SQLite rebuilt the disclosure table: guard it, its parts and the new part again.
         GuardPublished("Disclosure"),

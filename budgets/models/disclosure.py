@@ -268,10 +268,10 @@ class Disclosure(models.Model):
         help_text=_("万元，涉及的一般公共预算财政拨款金额。"),
     )
     vehicles_counted_on = models.DateField(
-        _("车辆统计截至"),
+        _("国有资产统计截至"),
         null=True,
         blank=True,
-        help_text=_("如 2024-12-31，页面显示为“截至2024年12月”。"),
+        help_text=_("车辆和设备数量的统计截止日，如 2024-12-31，页面显示为“截至2024年12月”。"),
     )
     procurement_sme_amount = MoneyField(
         _("面向中小企业预留金额（万元）"),
