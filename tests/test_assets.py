@@ -240,3 +240,32 @@ def test_the_downloads_carry_the_set_aside_the_fund_budgets_and_the_equipment(se
     response = client.get(reverse("portal:disclosure_table_csv", args=[pk, "equipment"]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert ["通用设备", "单位价值50万元以上", "1"] in rows
+
+
+def test_the_chongqing_template_words_the_set_aside_equipment_and_fund_from_data(
+    draft, superuser, client
+):
+    from budgets.models import FunctionalItem, IncomeSource
+
+    draft.procurement_sme_amount = Decimal("1000")
+    draft.procurement_micro_amount = Decimal("600")
+    draft.save()
+    EquipmentLine.objects.create(
+        disclosure=draft, order=1, category="通用设备", threshold=Decimal(50), count=3
+    )
+    fund = IncomeSource.objects.get(code="government_fund")
+    IncomeLine.objects.filter(disclosure=draft, source=fund).update(amount=Decimal(12))
+    ExpenditureLine.objects.create(
+        disclosure=draft,
+        source=fund,
+        functional_item=FunctionalItem.objects.of_year(2025).get(code="2296002"),
+        total=Decimal(12),
+        purpose="资助社区养老服务",
+    )
+    text = page_text(client, draft, superuser)
+    assert (
+        "面向中小企业预留政府采购项目预算1000万元，占政府采购预算总额的44.61%，其中面向小微企业预留600万元。"
+        in text
+    )
+    assert "所属各预算单位共有单位价值50万元以上的通用设备3台（套）。" in text
+    assert "2025年政府性基金预算拨款支出12万元" in text and "主要用于资助社区养老服务" in text
