@@ -20,6 +20,7 @@ from .models import (
     BasicExpenditureLine,
     Disclosure,
     DisclosureCheck,
+    EquipmentLine,
     ExpenditureLine,
     IncomeLine,
     KeyProject,
@@ -43,6 +44,7 @@ PART_MODELS = [
     OfficialExpenseLine,
     ProcurementLine,
     VehicleLine,
+    EquipmentLine,
     KeyProject,
     ProjectWriteUp,  # after KeyProject: these hang on its copies
     PerformanceTarget,

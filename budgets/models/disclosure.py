@@ -85,7 +85,8 @@ class DisclosureQuerySet(FrozenWhenPublishedQuerySet):
             lines("official_expense_lines", "item__parent"),
             lines("procurement_lines", "source", "category"),
             lines("vehicle_lines", "kind"),
-            lines("key_projects", "source", "functional_item"),
+            lines("equipment_lines"),
+            lines("key_projects", "source", "functional_item", "unit"),
             lines("project_write_ups", "subsection"),
             lines("performance_targets", "indicator__parent"),
             "checks",
@@ -285,10 +286,24 @@ class Disclosure(models.Model):
         help_text=_("万元，涉及的一般公共预算财政拨款金额。"),
     )
     vehicles_counted_on = models.DateField(
-        _("车辆统计截至"),
+        _("国有资产统计截至"),
         null=True,
         blank=True,
-        help_text=_("如 2024-12-31，页面显示为“截至2024年12月”。"),
+        help_text=_("车辆和设备数量的统计截止日，如 2024-12-31，页面显示为“截至2024年12月”。"),
+    )
+    procurement_sme_amount = MoneyField(
+        _("面向中小企业预留金额（万元）"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "政府采购预算中面向中小企业预留的金额；占政府采购预算的比例自动计算。公开文本未列的留空。"
+        ),
+    )
+    procurement_micro_amount = MoneyField(
+        _("其中面向小微企业预留（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("面向中小企业预留金额中专门面向小微企业的部分；公开文本未列的留空。"),
     )
     # A part left empty is "not filled", never zero: to say there is none, tick its flag, and
     # the page prints the template's sentence for it (budgets.narrative_parts).
@@ -316,6 +331,21 @@ class Disclosure(models.Model):
         _("本部门无公务车辆"),
         default=False,
         help_text=_("既没有实有车辆、本年也不购置车辆时勾选；否则请在车辆各行填写。"),
+    )
+
+    no_government_fund = models.BooleanField(
+        _("本部门无政府性基金预算"),
+        default=False,
+        help_text=_(
+            "没有政府性基金预算收入和支出时勾选，页面写明“无政府性基金预算”；有则按该资金来源填写收入和支出。"
+        ),
+    )
+    no_state_capital = models.BooleanField(
+        _("本部门无国有资本经营预算"),
+        default=False,
+        help_text=_(
+            "没有国有资本经营预算收入和支出时勾选，页面写明“无国有资本经营预算”；有则按该资金来源填写收入和支出。"
+        ),
     )
 
     objects = DisclosureQuerySet.as_manager()
@@ -362,6 +392,8 @@ class Disclosure(models.Model):
                 "prior_project",
                 "operating_cost",
                 "prior_operating_cost",
+                "procurement_sme_amount",
+                "procurement_micro_amount",
                 "performance_amount",
                 name="disclosure_amounts_non_negative",
             ),

@@ -149,6 +149,24 @@ RESOURCES = {
             _field("planned", "integer", "本年拟购置（辆）"),
         ],
     ),
+    "equipment": (
+        None,
+        [
+            _field("category", "string", "设备类别", "按公开文本，如通用设备、专用设备。"),
+            _field(
+                "threshold",
+                "string",
+                "价值标准",
+                "公开文本所写的单位价值标准，如“单位价值50万元以上”。",
+            ),
+            _field(
+                "count",
+                "integer",
+                "数量（台/套）",
+                "单位价值在标准以上的台（套）数；统计截止日见 disclosures 的 vehicles_counted_on。",
+            ),
+        ],
+    ),
     "summary": (None, _TWO_SIDED),
     "appropriation-summary": (None, _TWO_SIDED),
     "general-budget": ("expenditure", _BY_FUND),
@@ -221,7 +239,25 @@ _DISCLOSURE_FIELDS = [
     _field("published_on", "date", "发布日期"),
     _field("finance_approved_on", "date", "财政批复日期"),
     _field("npc_approved_on", "date", "人大批准日期"),
-    _field("vehicles_counted_on", "date", "车辆统计截止日期"),
+    _field("vehicles_counted_on", "date", "国有资产（车辆、设备）统计截止日期"),
+    _field(
+        "procurement_sme_amount",
+        "number",
+        "面向中小企业预留（万元）",
+        "政府采购预算中面向中小企业预留的金额；公开文本未列的为空。",
+    ),
+    _field(
+        "procurement_sme_share",
+        "number",
+        "面向中小企业预留占比（%）",
+        "面向中小企业预留金额占政府采购预算总额的百分比，两位小数，由数据计算。",
+    ),
+    _field(
+        "procurement_micro_amount",
+        "number",
+        "其中面向小微企业预留（万元）",
+        "公开文本未列的为空。",
+    ),
     _field("contact_name", "string", "公开联系人"),
     _field("contact_phone", "string", "联系电话"),
 ]
@@ -434,8 +470,21 @@ def _disclosure_record(d, page_url):
         "finance_approved_on": d.finance_approved_on,
         "npc_approved_on": d.npc_approved_on,
         "vehicles_counted_on": d.vehicles_counted_on,
+        **_set_aside_record(d.figures.procurement_set_aside),
         "contact_name": d.contact_name,
         "contact_phone": d.contact_phone,
+    }
+
+
+def _set_aside_record(set_aside):
+    if set_aside is None:
+        return dict.fromkeys(
+            ("procurement_sme_amount", "procurement_sme_share", "procurement_micro_amount")
+        )
+    return {
+        "procurement_sme_amount": set_aside.amount,
+        "procurement_sme_share": set_aside.share,
+        "procurement_micro_amount": set_aside.micro,
     }
 
 

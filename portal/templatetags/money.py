@@ -24,6 +24,12 @@ def amount(value, unit="wan"):
 
 
 @register.filter
+def percent(value):
+    """A share in % as the narrative writes it: `35.5`, `100` (no trailing zeros)."""
+    return format_wan(value)
+
+
+@register.filter
 def count(value):
     """A head or vehicle count."""
     return "" if value is None else str(int(value))

@@ -81,6 +81,12 @@ def income_from(figures, source_code):
 
 
 @register.filter
+def nonzero(lines):
+    """The lines whose amount is neither missing nor 0 (a sentence lists only those)."""
+    return [line for line in lines if line.amount]
+
+
+@register.filter
 def appropriation_from(figures, source_code):
     return figures.appropriation_from(source_code)
 
