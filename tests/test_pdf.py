@@ -64,6 +64,11 @@ def test_the_pdf_holds_the_pages_facts_and_is_served_with_its_checksum(
     assert response["Content-Type"] == "application/pdf"
     assert response["ETag"] == f'"{disclosure.pdf_checksum}"'
     assert b"".join(response.streaming_content) == content
+    # The data package lists the PDF with its checksum.
+    listed = client.get("/open-data/disclosures.csv")
+    rows = b"".join(listed.streaming_content if listed.streaming else [listed.content])
+    row = next(line for line in rows.decode("utf-8-sig").splitlines() if disclosure.pdf_checksum in line)
+    assert f"/disclosures/{disclosure.pk}.pdf" in row
 
 
 def test_a_version_without_a_pdf_has_no_link_and_no_file(client, reference_data):

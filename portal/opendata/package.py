@@ -3,8 +3,10 @@ following Open Fiscal Data Package conventions where they fit."""
 
 import csv
 import io
+from urllib.parse import urljoin
 
 from django.conf import settings
+from django.urls import reverse
 
 from budgets.models import EconomicItem, FunctionalItem
 from budgets.sanitize import safe_text
@@ -260,6 +262,8 @@ _DISCLOSURE_FIELDS = [
     ),
     _field("contact_name", "string", "公开联系人"),
     _field("contact_phone", "string", "联系电话"),
+    _field("pdf_url", "string", "PDF 地址", "公开时生成的 PDF；没有 PDF 的版本为空。", format="uri"),
+    _field("pdf_sha256", "string", "PDF 的 SHA-256", "十六进制；可用来核对下载的 PDF。"),
 ]
 
 _KEY_FIELDS = [
@@ -473,6 +477,10 @@ def _disclosure_record(d, page_url):
         **_set_aside_record(d.figures.procurement_set_aside),
         "contact_name": d.contact_name,
         "contact_phone": d.contact_phone,
+        "pdf_url": urljoin(page_url, reverse("portal:disclosure_pdf", args=[d.pk]))
+        if d.pdf_checksum
+        else "",
+        "pdf_sha256": d.pdf_checksum or "",
     }
 
 
