@@ -6,7 +6,7 @@ extends it the documented Django way (unregister, subclass, register) with its i
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from budgets.admin import PART_5, PART_6, DisclosureAdmin, PartInline, SafeImportAdmin
+from budgets.admin import DisclosureAdmin, PartInline, SafeImportAdmin
 from budgets.models import Disclosure
 from organizations.admin import HistoryAdmin
 
@@ -34,7 +34,7 @@ class TermAdmin(SafeImportAdmin, HistoryAdmin):
 
 class DisclosureTermInline(PartInline):
     model = DisclosureTerm
-    part = PART_6
+    block = "glossary"  # shown in the part of the region's template that prints the glossary
     fields = ["order", "term"]
     autocomplete_fields = ["term"]
 
@@ -45,15 +45,3 @@ admin.site.unregister(Disclosure)
 @admin.register(Disclosure)
 class DisclosureWithGlossaryAdmin(DisclosureAdmin):
     inlines = [*DisclosureAdmin.inlines, DisclosureTermInline]
-    _after = [name for name, _options in DisclosureAdmin.fieldsets].index(PART_5) + 1
-    fieldsets = [
-        *DisclosureAdmin.fieldsets[:_after],
-        (
-            PART_6,
-            {
-                "fields": [],
-                "description": _("按说明中的顺序选择名词；名词本身在“名词解释”中维护。"),
-            },
-        ),
-        *DisclosureAdmin.fieldsets[_after:],
-    ]

@@ -9,6 +9,11 @@ urlpatterns = [
     path("departments/<int:pk>/", views.department, name="department"),
     path("disclosures/<int:pk>/", views.disclosure, name="disclosure"),
     path("disclosures/<int:pk>/preview/", views.preview, name="preview"),
+    path(
+        "disclosures/<int:pk>/preview/<slug:section>/",
+        views.preview_part,
+        name="preview_part",
+    ),
     path("guide/", views.guide, name="guide"),
     path("glossary/", views.glossary, name="glossary"),
 ]

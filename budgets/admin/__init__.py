@@ -3,13 +3,6 @@ spreadsheet import, the reference data, and the one safe import mixin every admi
 uses. Importing this package registers them all."""
 
 from .disclosure import (
-    CONTACT,
-    PART_1,
-    PART_2,
-    PART_3,
-    PART_4,
-    PART_5,
-    PART_6,
     DisclosureAdmin,
     ExemptionAdmin,
     PartInline,
@@ -28,15 +21,8 @@ from .reference import (
 )
 
 __all__ = [
-    "CONTACT",
     "ClassificationItemAdmin",
     "ClassificationVersionAdmin",
-    "PART_1",
-    "PART_2",
-    "PART_3",
-    "PART_4",
-    "PART_5",
-    "PART_6",
     "DisclosureAdmin",
     "EconomicItemAdmin",
     "ExemptionAdmin",
