@@ -37,6 +37,21 @@ class DisclosureTermInline(PartInline):
     block = "glossary"  # shown in the part of the region's template that prints the glossary
     fields = ["order", "term"]
     autocomplete_fields = ["term"]
+    # Said here, not on the model: the glossary's models belong to the glossary's own work.
+    help_texts = {
+        "order": _("本名词在名词解释部分中的序号：通用名词在前，科目名词按科目编码顺序。"),
+        "term": _(
+            "输入名词查找，如“财政拨款收入”；本文件支出所列每个功能分类科目都应有对应名词，"
+            "找不到的请先在“名词解释”中添加。"
+        ),
+    }
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name, text in self.help_texts.items():
+            if name in formset.form.base_fields:
+                formset.form.base_fields[name].help_text = text
+        return formset
 
 
 admin.site.unregister(Disclosure)

@@ -621,7 +621,9 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
     def get_inline_instances(self, request, obj=None):
         """Each inline shows in the part that holds its block (the region's template)."""
         inlines = super().get_inline_instances(request, obj)
-        part_of = {key: chapter.title for chapter in self.chapters(request, obj) for key in chapter.blocks}
+        part_of = {
+            key: chapter.title for chapter in self.chapters(request, obj) for key in chapter.blocks
+        }
         part_of[REVIEW_BLOCK] = REVIEW
         for inline in inlines:
             if isinstance(inline, PartInline):
