@@ -9,6 +9,7 @@ from .disclosure import (
     StatusChangeAdmin,
 )
 from .imports import SafeImportAdmin, SafeImportMixin
+from .notices import NoticeAdmin
 from .reference import (
     ClassificationItemAdmin,
     ClassificationVersionAdmin,
@@ -29,6 +30,7 @@ __all__ = [
     "FunctionalItemAdmin",
     "IncomeSourceAdmin",
     "NarrativeTemplateAdmin",
+    "NoticeAdmin",
     "OfficialExpenseItemAdmin",
     "OrderedNameAdmin",
     "PartInline",
