@@ -73,6 +73,7 @@ def test_the_reference_form_shows_its_templates_parts_as_tabs(superuser_client, 
         reverse("admin:budgets_disclosure_change", args=[draft.pk])
     ).content.decode()
     assert [title for _id, title in tabs(html)] == [
+        "公开主体与发布信息",
         "一、单位基本情况",
         "二、部门收支总体情况",
         "三、部门预算情况说明",
@@ -101,6 +102,7 @@ def test_the_second_regions_form_follows_its_own_template(superuser_client, seco
         reverse("admin:budgets_disclosure_change", args=[second_draft.pk])
     ).content.decode()
     assert [title for _id, title in tabs(html)] == [
+        "公开主体与发布信息",
         "一、部门基本情况",
         "二、部门预算收支情况",
         "三、名词解释",

@@ -534,8 +534,10 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
         return cache[key]
 
     def get_fieldsets(self, request, obj=None):
-        head, review = self.fieldsets[:2], self.fieldsets[2:]
-        fieldsets = [*head]
+        # The findings first (above the tabs), then the header, one fieldset per part of the
+        # region's template, and the review: each of these is a tab (change_form.html).
+        header, checks, review = self.fieldsets
+        fieldsets = [checks, header]
         for chapter in self.chapters(request, obj):
             fields, notes = [], []
             if chapter.title == form_parts.OTHER_TITLE:
@@ -549,7 +551,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
             fieldsets.append(
                 (chapter.title, {"fields": fields, "description": "".join(map(str, notes))})
             )
-        fieldsets += review
+        fieldsets.append(review)
         if not self.reads_only(obj):
             return fieldsets
         return [
@@ -633,7 +635,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
     def part_states(self, request, obj):
         """The form's parts (one tab each, as the region's template orders and names them,
         then the review) with their state from the rule findings and their preview."""
-        tabbed = [chapter.title for chapter in self.chapters(request, obj)] + [REVIEW]
+        tabbed = [HEADER, *(chapter.title for chapter in self.chapters(request, obj)), REVIEW]
         sections = {chapter.title: chapter.section for chapter in self.chapters(request, obj)}
         inlines = self.get_inline_instances(request, obj)
         parts = []
@@ -653,7 +655,9 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
         problems = [] if obj.is_published else check_disclosure(obj)
         states = {state.name: state for state in part_states(problems, parts)}
         for name, state in states.items():
-            if sections.get(name):
+            # A live preview while the version is edited; a read-only version has the
+            # whole preview (“预览公开页面”) and its public page.
+            if obj.is_editable and sections.get(name):
                 state.preview_url = reverse("portal:preview_part", args=[obj.pk, sections[name]])
         return states
 
