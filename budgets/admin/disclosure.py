@@ -617,6 +617,8 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                 "preview_url": reverse("portal:preview", args=[obj.pk]),
                 "part_states": self.part_states(request, obj),
                 "amount_unit": entry_unit(request),
+                # One version per body and year: “保存并增加另一个” would only confuse.
+                "show_save_and_add_another": False,
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
