@@ -108,7 +108,7 @@ BLOCKS = {
 NONE_BLOCKS = {"official_expenses", "operating_cost", "procurement", "performance", "vehicles"}
 OTHER_NOTE = _("本地区的情况说明模板不印出以下内容，可以不填。")
 NOT_YET = _("保存后显示。")
-UNFILLED = _("未填写（不是0）：请在下方各行填写，确实没有的请勾选该部分的“无”。")
+UNFILLED = _("未填写（不是0）：数字在下方各行填写。")
 
 
 def describe(comparison, label="上年"):
@@ -546,7 +546,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                 fields += BLOCKS[key]["fields"]
                 if BLOCKS[key].get("description"):
                     notes.append(BLOCKS[key]["description"])
-            if NONE_BLOCKS.intersection(chapter.blocks):
+            if NONE_BLOCKS.intersection(chapter.blocks) and chapter.section:
                 notes.append(NONE_FLAGS)
             fieldsets.append(
                 (chapter.title, {"fields": fields, "description": "".join(map(str, notes))})

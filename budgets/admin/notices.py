@@ -12,20 +12,17 @@ from ..models import Notice
 @admin.register(Notice)
 class NoticeAdmin(DepartmentScopedMixin, admin.ModelAdmin):
     department_path = "disclosure__department"
-    list_display = ["sent_at", "kind", "department", "disclosure", "recipients", "subject"]
+    list_display = ["sent_at", "kind", "subject", "recipients", "disclosure"]
     list_filter = [
         "kind",
         ("disclosure__department", admin.RelatedOnlyFieldListFilter),
         "sent_on",
     ]
     search_fields = ["subject", "recipients", "disclosure__department__name"]
+    search_help_text = _("按标题、收件人邮箱或部门名称搜索。")
     list_select_related = ["disclosure__department", "disclosure__unit"]
     date_hierarchy = "sent_at"
     fields = ["disclosure", "kind", "sent_at", "recipients", "subject"]
-
-    @admin.display(description=_("部门"), ordering="disclosure__department__name")
-    def department(self, obj):
-        return obj.disclosure.department
 
     # A notice records what was sent: nobody adds, changes or deletes one.
     def has_add_permission(self, request):

@@ -10,6 +10,11 @@
       var button = pane.querySelector("[data-preview-refresh]");
       if (!frame || !button) { return; }
       var url = frame.getAttribute("src");
+      // As tall as the part it shows (same origin), within reason; the reader can resize it.
+      frame.addEventListener("load", function () {
+        var body = frame.contentDocument && frame.contentDocument.documentElement;
+        if (body) { frame.style.height = Math.min(Math.max(body.scrollHeight + 2, 160), 900) + "px"; }
+      });
       button.hidden = false;
       button.addEventListener("click", function () {
         // A new address each time, so no cache can answer with the old rendering.
