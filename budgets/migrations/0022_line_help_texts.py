@@ -25,7 +25,7 @@ GUARDED = [
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0020_help_texts'),
+        ('budgets', '0021_published_pdf'),
     ]
 
     operations = [
