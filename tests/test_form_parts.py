@@ -149,6 +149,9 @@ def test_a_part_preview_shows_what_was_just_saved(editor_client, draft):
         reverse("portal:preview_part", args=[draft.pk, "part-5"])
     ).content.decode()
     assert "主要原因是新增会议保障。" in page
+    # A part the region's template does not have says so, with the whole preview linked.
+    missing = editor_client.get(reverse("portal:preview_part", args=[draft.pk, "part-9"]))
+    assert "本地区的情况说明没有这一部分" in missing.content.decode()
 
 
 def test_a_part_preview_is_refused_outside_the_department(client, draft, roles, django_user_model):
