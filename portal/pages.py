@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from budgets.models import Disclosure, NarrativeTemplate
+from budgets.narrative_files import DEFAULT_FILE as DEFAULT_TEMPLATE
 from budgets.snapshots import snapshot_of
 from budgets.tables import WAN, YUAN, build_tables, catalogue_of, download_entries
 from budgets.workflow import WorkflowError
@@ -21,7 +22,6 @@ from organizations.models import Department
 from .charts import charts_of
 from .glossary_links import link_terms
 
-DEFAULT_TEMPLATE = "narratives/chongqing-budget-2025.html"
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
 
 logger = logging.getLogger(__name__)

@@ -10,6 +10,11 @@ urlpatterns = [
     path("disclosures/<int:pk>/", views.disclosure, name="disclosure"),
     path("disclosures/<int:pk>.pdf", views.disclosure_pdf, name="disclosure_pdf"),
     path("disclosures/<int:pk>/preview/", views.preview, name="preview"),
+    path(
+        "disclosures/<int:pk>/preview/<slug:section>/",
+        views.preview_part,
+        name="preview_part",
+    ),
     path("guide/", views.guide, name="guide"),
     path("glossary/", views.glossary, name="glossary"),
 ]

@@ -3,6 +3,8 @@
 import base64
 import logging
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -10,6 +12,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from budgets.rules import amounts_are_filled_in
 from organizations.access import reaches
@@ -17,6 +20,7 @@ from organizations.access import reaches
 from . import pages
 from .download_views import content_disposition
 from .opendata import datasets
+from .part_preview import part_html
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +85,24 @@ def preview(request, pk):
         "findings": [] if disclosure.is_published else list(amounts_are_filled_in(disclosure)),
     }
     response = render(request, "portal/disclosure.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@xframe_options_sameorigin  # shown in a frame beside the form; never framed by other sites
+@csp_replace({"frame-ancestors": [SELF]})
+@staff_member_required
+def preview_part(request, pk, section):
+    """One part of a version's preview, alone (the disclosure form shows it beside the part
+    being filled): the same rendering as the whole preview, for staff who reach the
+    department only."""
+    disclosure = pages.get_disclosure(pk, published_only=False)
+    if not reaches(request.user, disclosure.department_id):
+        raise Http404("没有这份公开文件。")
+    body = pages.published_body(disclosure, preview=True)
+    context = {"disclosure": disclosure, "part": part_html(body, section), "section": section}
+    response = render(request, "portal/preview_part.html", context)
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
     return response
