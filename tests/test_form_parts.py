@@ -38,30 +38,53 @@ def test_the_reference_templates_parts_hold_the_blocks_they_print():
     assert layout == [
         ("一、单位基本情况", "part-1", ["units"]),
         ("二、部门收支总体情况", "part-2", ["income"]),
-        ("三、部门预算情况说明", "part-3", ["appropriation", "projects"]),
+        ("三、部门预算情况说明", "part-3", ["appropriation", "funds", "projects"]),
         ("四、“三公”经费情况说明", "part-4", ["official_expenses"]),
         (
             "五、其他重要事项的情况说明",
             "part-5",
-            ["operating_cost", "procurement", "performance", "vehicles"],
+            ["operating_cost", "procurement", "performance", "vehicles", "equipment"],
         ),
         ("六、专业性名词解释", "part-6", ["glossary"]),
         ("公开联系人", "", ["contact"]),
     ]
 
 
-def test_a_template_with_the_glossary_third_orders_the_form_so_and_groups_the_rest():
+def test_a_template_with_the_glossary_third_orders_the_form_so():
     layout = [(c.title, c.section, c.blocks) for c in chapters(SECOND_FILE)]
     assert layout == [
         ("一、部门基本情况", "part-1", ["units"]),
-        ("二、部门预算收支情况", "part-2", ["income", "appropriation"]),
+        ("二、部门预算收支情况", "part-2", ["income", "appropriation", "funds"]),
         ("三、名词解释", "part-3", ["glossary"]),
         ("四、“三公”经费和机关运行经费", "part-4", ["official_expenses", "operating_cost"]),
         ("五、重点项目和绩效目标", "part-5", ["projects", "performance"]),
+        ("六、政府采购和国有资产", "part-6", ["procurement", "vehicles", "equipment"]),
         ("公开联系人", "", ["contact"]),
-        # the template prints neither procurement nor vehicles: no tab of their own
-        ("其他", "", ["procurement", "vehicles"]),
     ]
+
+
+SHORT_TEMPLATE = """<section id="part-1"><h2>一、收支</h2>{{ f.income }}</section>
+<section id="part-2"><h2>二、名词</h2>{% for t in glossary %}{% endfor %}</section>"""
+
+
+def test_what_a_template_does_not_print_goes_to_other(settings):
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "APP_DIRS": False,
+            "OPTIONS": {
+                **settings.TEMPLATES[0]["OPTIONS"],
+                "loaders": [
+                    ("django.template.loaders.locmem.Loader", {"short.html": SHORT_TEMPLATE})
+                ],
+            },
+        }
+    ]
+    layout = [(c.title, c.section, c.blocks) for c in chapters("short.html")]
+    assert layout[:2] == [("一、收支", "part-1", ["income"]), ("二、名词", "part-2", ["glossary"])]
+    assert layout[2] == ("公开联系人", "", ["contact"])
+    # no tab of their own: everything the template does not print is grouped under 其他
+    assert layout[3][0] == "其他" and {"procurement", "vehicles", "units"} <= set(layout[3][2])
 
 
 def test_an_unknown_template_file_falls_back_to_the_reference_parts():
@@ -108,17 +131,16 @@ def test_the_second_regions_form_follows_its_own_template(superuser_client, seco
         "三、名词解释",
         "四、“三公”经费和机关运行经费",
         "五、重点项目和绩效目标",
+        "六、政府采购和国有资产",
         "公开联系人",
-        "其他",
         "公开前审查",
     ]
     panels = dict((title, panel_id) for panel_id, title in tabs(html))
     assert 'id="glossary_entries-group"' in panel(html, panels["三、名词解释"])
     part_4 = panel(html, panels["四、“三公”经费和机关运行经费"])
     assert 'id="id_operating_cost"' in part_4 and 'id="official_expense_lines-group"' in part_4
-    other = panel(html, panels["其他"])
-    assert "本地区的情况说明模板不印出以下内容" in other
-    assert 'id="procurement_lines-group"' in other and 'id="vehicle_lines-group"' in other
+    part_6 = panel(html, panels["六、政府采购和国有资产"])
+    assert 'id="procurement_lines-group"' in part_6 and 'id="vehicle_lines-group"' in part_6
     assert "五、其他重要事项" not in html
 
 
