@@ -25,7 +25,7 @@ class TermQuerySet(models.QuerySet):
         depth = {r.pk: i for i, r in enumerate(lineage, start=1)}  # general terms: 0
         candidates = self.filter(
             models.Q(region__in=lineage) | models.Q(region__isnull=True)
-        ).select_related("functional_item")
+        ).select_related("functional_item", "region")
         if year is not None:
             candidates = candidates.filter(from_year__lte=year)
         best = {}

@@ -536,30 +536,41 @@ class Loader:
         self.sync(PerformanceTarget, parent, ["project", "order"], targets, "绩效目标")
 
     def load_glossary(self, disclosure, entries):
+        """The file's terms, defined in the file's region (never another's) from the
+        disclosure's year on; a definition already in force there is reused as it is."""
+        region, year = disclosure.department.region, disclosure.year
         rows = []
         for order, entry in enumerate(entries, start=1):
             code = entry.get("code")
             item = (
                 lookup(
-                    FunctionalItem.objects.of_year(
-                        disclosure.year, on=disclosure.finance_approved_on
-                    ),
+                    FunctionalItem.objects.of_year(year, on=disclosure.finance_approved_on),
                     f"名词“{entry['term']}”的 code",
                     code=str(code),
                 )
                 if code
                 else None
             )
-            term = self.upsert(
-                Term,
-                {"name": entry["term"]},
-                {
-                    "definition": entry["definition"],
-                    "functional_item": item,
-                    "order": (int(code) if code else 0),
-                },
-                f"名词 {entry['term']}",
+            values = {
+                "definition": entry["definition"],
+                "functional_item": item,
+                "order": (int(code) if code else 0),
+            }
+            in_force = (
+                Term.objects.filter(region=region, name=entry["term"], from_year__lte=year)
+                .order_by("-from_year")
+                .first()
             )
+            unchanged = in_force is not None and all(
+                getattr(in_force, k) == v for k, v in values.items()
+            )
+            keys = {
+                "region": region,
+                "name": entry["term"],
+                # an unchanged definition stays the one in force; a new wording starts this year
+                "from_year": in_force.from_year if unchanged else year,
+            }
+            term = self.upsert(Term, keys, values, f"名词 {entry['term']}")
             rows.append({"term": term, "order": order})
         self.sync(DisclosureTerm, {"disclosure": disclosure}, ["term"], rows, "名词解释")
 

@@ -9,6 +9,7 @@ import logging
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from budgets.models import Disclosure, NarrativeTemplate
@@ -16,7 +17,7 @@ from budgets.snapshots import snapshot_of
 from budgets.tables import WAN, YUAN, build_tables, catalogue_of, download_entries
 from budgets.workflow import WorkflowError
 from glossary.models import Term
-from organizations.models import Department
+from organizations.models import Department, Region
 
 DEFAULT_TEMPLATE = "narratives/chongqing-budget-2025.html"
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
@@ -180,9 +181,30 @@ def get_disclosure(pk, *, published_only=True):
     return Disclosure.objects.for_page().select_related(REGION_DEPTH).get(pk=pk)
 
 
-def glossary_data():
-    """Every term, general ones first, then by classification code."""
+def glossary_index_data():
+    """The regions whose departments disclose, each with a link to its glossary."""
+    regions = (
+        Region.objects.filter(departments__isnull=False)
+        .distinct()
+        .select_related("parent__parent__parent")
+        .order_by("parent__parent__order", "parent__order", "order", "name")
+    )
+    return {"regions": list(regions), "crumbs": [{"label": "名词解释"}]}
+
+
+def glossary_data(pk):
+    """A region's glossary as in force now: per term, its own definition, else the nearest
+    ancestor's or a general one; general terms first, then by classification code. (Each
+    disclosure's page keeps the definitions it was published with.)"""
+    try:
+        region = Region.objects.select_related("parent__parent__parent").get(pk=pk)
+    except Region.DoesNotExist:
+        raise Http404("没有这个地区。") from None
     return {
-        "terms": list(Term.objects.select_related("functional_item")),
-        "crumbs": [{"label": "名词解释"}],
+        "region": region,
+        "terms": Term.objects.in_force(region=region),
+        "crumbs": [
+            {"label": "名词解释", "url": reverse("portal:glossary")},
+            {"label": str(region)},
+        ],
     }

@@ -8,8 +8,6 @@ number …), never by database ids; columns have Chinese names; an unknown choic
 number is a row error in Chinese; a row naming another department is refused.
 """
 
-import re
-
 from import_export import fields, widgets
 
 from budgets.resources import (
@@ -17,6 +15,7 @@ from budgets.resources import (
     CountWidget,
     NameWidget,
     ProjectResource,
+    RegionPathWidget,
     TextWidget,
     _refuse,
     cells,
@@ -25,38 +24,12 @@ from organizations.models import (
     YEAR_VALIDATORS,
     Department,
     Duty,
-    Region,
     Section,
     StaffingKind,
     StaffingQuota,
     Unit,
     UnitYear,
 )
-
-
-class RegionPathWidget(widgets.ForeignKeyWidget):
-    """A region by its path, outermost first: 重庆市/渝中区 (or just 渝中区 when unique)."""
-
-    def __init__(self):
-        super().__init__(Region)
-
-    def clean(self, value, row=None, **kwargs):
-        path = [part for part in re.split(r"\s*[/›>]\s*", cells.text(value)) if part]
-        if not path:
-            _refuse("地区", "缺少地区。")
-        found = [
-            region
-            for region in Region.objects.filter(name=path[-1])
-            if [r.name for r in region.lineage()][-len(path) :] == path
-        ]
-        if not found:
-            _refuse("地区", f"地区“{'/'.join(path)}”不存在，请先在“地区”中添加。")
-        if len(found) > 1:
-            _refuse("地区", f"地区“{'/'.join(path)}”不唯一，请写出完整层级，如“重庆市/渝中区”。")
-        return found[0]
-
-    def render(self, value, obj=None, **kwargs):
-        return "/".join(r.name for r in value.lineage()) if value else ""
 
 
 class DepartmentWidget(widgets.ForeignKeyWidget):

@@ -29,7 +29,11 @@ def disclosure(request, pk):
 
 
 def glossary(request):
-    return render(request, "portal/glossary.html", pages.glossary_data())
+    return render(request, "portal/glossary_index.html", pages.glossary_index_data())
+
+
+def region_glossary(request, pk):
+    return render(request, "portal/glossary.html", pages.glossary_data(pk))
 
 
 @staff_member_required

@@ -366,9 +366,9 @@ def test_exports_are_scoped_and_formula_safe(editor_client, editor, reference, o
 def test_glossary_terms_import_with_the_item_they_explain(client, superuser, reference_data):
     client.force_login(superuser)
     rows = [
-        ["名词", "解释", "科目年度", "对应科目编码", "排序"],
-        ["测试行政运行", "反映行政单位的基本支出。", 2025, "2010301", 2010301],
-        ["测试通用名词", "通用。", "", "", ""],
+        ["地区", "起始年度", "名词", "解释", "科目年度", "对应科目编码", "排序"],
+        ["", 2025, "测试行政运行", "反映行政单位的基本支出。", 2025, "2010301", 2010301],
+        ["", "", "测试通用名词", "通用。", "", "", ""],
     ]
     prefix = "glossary_term"
     confirm(client, prefix, upload(client, prefix, csv_file(rows)))
@@ -378,10 +378,11 @@ def test_glossary_terms_import_with_the_item_they_explain(client, superuser, ref
         2025,
         2010301,
     )
-    assert Term.objects.get(name="测试通用名词").functional_item is None
+    general = Term.objects.get(name="测试通用名词")
+    assert (general.functional_item, general.region, general.from_year) == (None, None, 2000)
 
     before = snapshot()
-    bad = [rows[0], ["测试坏科目", "解释。", 2025, "2019999", ""]]
+    bad = [rows[0], ["", 2025, "测试坏科目", "解释。", 2025, "2019999", ""]]
     preview = upload(client, prefix, csv_file(bad))
     assert "科目编码“2019999”不是2025年的支出功能分类科目。" in visible_text(
         preview.content.decode()
