@@ -200,14 +200,17 @@ class RegionPathWidget(widgets.ForeignKeyWidget):
 
 
 class NameWidget(widgets.ForeignKeyWidget):
-    """Reference data by its name (编制类型 …)."""
+    """Reference data by its name (编制类型, 单位性质 …); `optional`: a blank cell is none."""
 
-    def __init__(self, model, column):
+    def __init__(self, model, column, *, optional=False):
         super().__init__(model, "name")
         self.column = column
+        self.optional = optional
 
     def clean(self, value, row=None, **kwargs):
         name = cells.text(value)
+        if not name and self.optional:
+            return None
         found = self.model.objects.filter(name=name).first()
         if found is None:
             names = "、".join(self.model.objects.values_list("name", flat=True))

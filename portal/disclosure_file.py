@@ -52,6 +52,7 @@ from organizations.models import (
     StaffingKind,
     StaffingQuota,
     Unit,
+    UnitKind,
     UnitYear,
 )
 
@@ -287,7 +288,17 @@ class Loader:
                 "relation": choice_value(
                     Unit.Relation, spec.get("relation", ""), f"{where}的 relation"
                 ),
-                "kind": choice_value(Unit.Kind, spec.get("kind", ""), f"{where}的 kind"),
+                "kind": lookup(UnitKind, f"{where}的 kind", name=spec["kind"])
+                if spec.get("kind")
+                else None,
+                "parent": lookup(
+                    Unit.objects.filter(department=department),
+                    f"{where}的 parent（上级单位须在文件中先列出）",
+                    name=spec["parent"],
+                )
+                if spec.get("parent")
+                else None,
+                "count": head_count(spec.get("count", 1), f"{where}的 count"),
                 "funding": choice_value(
                     Unit.Funding, spec.get("funding", ""), f"{where}的 funding"
                 ),

@@ -17,6 +17,7 @@ from budgets.snapshots import snapshot_of
 from budgets.tables import WAN, YUAN, build_tables, catalogue_of, download_entries
 from budgets.workflow import WorkflowError
 from glossary.models import Term
+from organizations.composition import composition
 from organizations.models import Department, Region
 
 DEFAULT_TEMPLATE = "narratives/chongqing-budget-2025.html"
@@ -89,6 +90,8 @@ def body_data(disclosure, *, preview=False):
         "tables": tables,
         "downloads": download_entries(catalogue),
         "units": snapshot["units"],
+        # 单位构成: the units nested, counted by kind (computed from the units, never typed)
+        "composition": composition(snapshot["units"]),
         "glossary": snapshot["glossary"],
         "narrative_template": template.template_name if template else DEFAULT_TEMPLATE,
         "table_unit": table_unit,

@@ -28,6 +28,7 @@ from organizations.models import (
     StaffingKind,
     StaffingQuota,
     Unit,
+    UnitKind,
     UnitYear,
 )
 
@@ -117,7 +118,9 @@ class UnitResource(ProjectResource):
         attribute="relation", column_name="与部门的关系", widget=ChoiceLabelWidget(Unit.Relation)
     )
     kind = fields.Field(
-        attribute="kind", column_name="单位性质", widget=ChoiceLabelWidget(Unit.Kind)
+        attribute="kind",
+        column_name="单位性质",
+        widget=NameWidget(UnitKind, "单位性质", optional=True),
     )
     funding = fields.Field(
         attribute="funding", column_name="经费渠道", widget=ChoiceLabelWidget(Unit.Funding)

@@ -146,14 +146,14 @@ def test_an_editor_imports_units_of_their_own_department_by_chinese_labels(edito
     assert (
         unit.department.name,
         unit.relation,
-        unit.kind,
+        unit.kind.name,
         unit.funding,
         unit.rank,
         unit.order,
     ) == (
         OFFICE,
         "subordinate",
-        "public_welfare_1",
+        "公益一类事业单位",
         "full",
         "正科级",
         5,
