@@ -156,3 +156,20 @@ def test_a_definition_reworded_since_the_draft_was_prepared_only_warns(reference
         WARNING,
         "名词“基本支出”选用的是渝中区自2025年起的解释，渝中区2026年适用的解释已更新。",
     ) in found
+
+
+def test_terms_import_into_the_region_their_row_names(client, superuser, reference):
+    from tests.test_region_import import confirm, csv_file, upload
+
+    client.force_login(superuser)
+    rows = [
+        ["地区", "起始年度", "名词", "解释", "科目年度", "对应科目编码", "排序"],
+        ["重庆市/渝中区", 2026, "基本支出", "渝中区2026年起的解释。", "", "", ""],
+    ]
+    confirm(client, "glossary_term", upload(client, "glossary_term", csv_file(rows)))
+    region = reference.department.region
+    assert Term.objects.get(region=region, name="基本支出", from_year=2026).definition == (
+        "渝中区2026年起的解释。"
+    )
+    in_2025 = {t.name: t.definition for t in Term.objects.in_force(region=region, year=2025)}
+    assert in_2025["基本支出"].startswith("指为保障机构正常运转")
