@@ -2,6 +2,7 @@
 sections and staffing quotas for a given year (they change with institutional reform)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -197,7 +198,9 @@ class Unit(models.Model):
         _("单位个数"),
         default=1,
         validators=[MinValueValidator(1)],
-        help_text=_("一组不逐个列名的同类单位（如“3个直属大队”）填个数，名称填“直属大队”；其余为1。"),
+        help_text=_(
+            "一组不逐个列名的同类单位（如“3个直属大队”）填个数，名称填“直属大队”；其余为1。"
+        ),
     )
     order = models.PositiveIntegerField(
         _("排序"), default=0, help_text=_("在部门内的顺序，数字小的在前。")
@@ -218,6 +221,20 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """A parent belongs to the same department and is never the unit itself or one of
+        its own units (the composition would then have no top)."""
+        if self.parent_id is None:
+            return
+        if self.department_id and self.parent.department_id != self.department_id:
+            raise ValidationError({"parent": _("上级单位须属于同一部门。")})
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("上级单位不能是本单位或本单位的下级单位。")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
 
     @property
     def is_own_office(self):

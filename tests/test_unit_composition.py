@@ -110,3 +110,22 @@ def test_a_unit_of_an_unknown_kind_or_an_unlisted_parent_is_refused(reference_da
     )
     with pytest.raises(DisclosureFileError, match="上级单位须在文件中先列出"):
         load_disclosure_file(bad_parent)
+
+
+def test_a_unit_cannot_sit_under_itself_or_another_departments_unit(db):
+    from django.core.exceptions import ValidationError
+
+    from tests import factories
+
+    department, other = factories.department("甲部门"), factories.department("乙部门")
+    top = Unit.objects.create(department=department, name="上级", relation="own_office")
+    child = Unit.objects.create(
+        department=department, name="下级", relation="subordinate", parent=top
+    )
+    foreign = Unit.objects.create(department=other, name="外部门单位", relation="own_office")
+    top.parent = child
+    with pytest.raises(ValidationError, match="下级单位"):
+        top.full_clean()
+    child.parent = foreign
+    with pytest.raises(ValidationError, match="同一部门"):
+        child.full_clean()
