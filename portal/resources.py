@@ -111,6 +111,30 @@ class DepartmentResource(ProjectResource):
         import_id_fields = ["region", "name"]
 
 
+class ParentUnitWidget(widgets.ForeignKeyWidget):
+    """A unit's parent (上级单位) by its name in the row's 部门; blank for a top unit."""
+
+    resource = None
+
+    def __init__(self):
+        super().__init__(Unit)
+        self.departments = DepartmentWidget()
+
+    def clean(self, value, row=None, **kwargs):
+        name = cells.text(value)
+        if not name:
+            return None
+        self.departments.resource = self.resource
+        department = self.departments.clean((row or {}).get("部门"))
+        parent = Unit.objects.filter(department=department, name=name).first()
+        if parent is None:
+            _refuse("上级单位", f"部门“{department}”没有名为“{name}”的单位：上级单位须先导入。")
+        return parent
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
 class UnitResource(ProjectResource):
     department = fields.Field(attribute="department", column_name="部门", widget=DepartmentWidget())
     name = fields.Field(attribute="name", column_name="单位全称", widget=TextWidget())
@@ -127,13 +151,25 @@ class UnitResource(ProjectResource):
     )
     rank = fields.Field(attribute="rank", column_name="机构规格", widget=TextWidget())
     order = fields.Field(attribute="order", column_name="排序", widget=CountWidget(), default=0)
+    parent = fields.Field(attribute="parent", column_name="上级单位", widget=ParentUnitWidget())
+    count = fields.Field(attribute="count", column_name="单位个数", widget=CountWidget(), default=1)
 
     department_path = "department"
 
     class Meta(ProjectResource.Meta):
         model = Unit
         name = "单位"
-        fields = ["department", "name", "relation", "kind", "funding", "rank", "order"]
+        fields = [
+            "department",
+            "name",
+            "relation",
+            "kind",
+            "funding",
+            "rank",
+            "order",
+            "parent",
+            "count",
+        ]
         import_id_fields = ["department", "name"]
 
 
