@@ -6,6 +6,7 @@ and a region that rewords a term from 2026 keeps its 2025 wording for 2025's dis
 term with no region is a general one that every region inherits unless it defines its own."""
 
 from django.db import models
+from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,9 +24,11 @@ class TermQuerySet(models.QuerySet):
         the greatest `from_year` ≤ `year` (no year: the latest). A list, in page order."""
         lineage = region.lineage() if region is not None else []
         depth = {r.pk: i for i, r in enumerate(lineage, start=1)}  # general terms: 0
-        candidates = self.filter(
-            models.Q(region__in=lineage) | models.Q(region__isnull=True)
-        ).select_related("functional_item", "region")
+        candidates = (
+            self.filter(models.Q(region__in=lineage) | models.Q(region__isnull=True))
+            .select_related("functional_item", "region")
+            .annotate(printed=Min("uses__order"))
+        )
         if year is not None:
             candidates = candidates.filter(from_year__lte=year)
         best = {}
@@ -34,6 +37,32 @@ class TermQuerySet(models.QuerySet):
             if term.name not in best or rank > best[term.name][0]:
                 best[term.name] = (rank, term)
         return sorted((term for _rank, term in best.values()), key=lambda t: (t.order, t.name))
+
+    def grouped(self, *, region):
+        """The terms in force in `region` now (`in_force`) in reading order, as
+        [(heading, [terms])]: the general terms first (in their `order`), then those of
+        classification items by code, one group per 类 (two queries)."""
+        # General terms: by `order`, then in the order the documents print them (a reading
+        # order: 财政拨款收入 before 基本支出), never by code point.
+        terms = self.in_force(region=region)
+        general = sorted(
+            (t for t in terms if not t.functional_item),
+            key=lambda t: (t.order, t.printed is None, t.printed or 0, t.name),
+        )
+        coded = sorted(
+            (t for t in terms if t.functional_item), key=lambda t: (t.functional_item.code, t.name)
+        )
+        classes = {t.functional_item.code[:3] for t in coded}
+        names = dict(
+            FunctionalItem.objects.filter(code__in=classes)
+            .order_by("code", "year")
+            .values_list("code", "name")
+        )  # the newest list's name of each 类 wins
+        groups = [("通用名词", general)] if general else []
+        for code in sorted(classes):
+            members = [t for t in coded if t.functional_item.code.startswith(code)]
+            groups.append((f"支出功能分类 {code} {names.get(code, '')}".strip(), members))
+        return groups
 
 
 class Term(models.Model):
@@ -70,9 +99,8 @@ class Term(models.Model):
         _("排序"), default=0, help_text=_("名词解释页中的顺序：通用名词在前，科目名词按编码。")
     )
 
-    history = HistoricalRecords()
-
     objects = TermQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("名词")

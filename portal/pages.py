@@ -20,6 +20,9 @@ from glossary.models import Term
 from organizations.composition import composition
 from organizations.models import Department, Region
 
+from .charts import charts_of
+from .glossary_links import link_terms
+
 DEFAULT_TEMPLATE = "narratives/chongqing-budget-2025.html"
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
 
@@ -88,6 +91,7 @@ def body_data(disclosure, *, preview=False):
         "preview": preview,
         "figures": disclosure.figures,
         "tables": tables,
+        "charts": charts_of(disclosure.figures),
         "downloads": download_entries(catalogue),
         "units": snapshot["units"],
         # 单位构成: the units nested, counted by kind (computed from the units, never typed)
@@ -107,7 +111,11 @@ def render_body(disclosure, *, preview=False):
     one region's broken template file never breaks a page."""
     context = body_data(disclosure, preview=preview)
     try:
-        narrative = render_to_string(context["narrative_template"], context)
+        narrative = mark_safe(  # noqa: S308 -- links added to our own autoescaped rendering
+            link_terms(
+                render_to_string(context["narrative_template"], context), context["glossary"]
+            )
+        )
         failed = False
     except Exception:  # any error of a template file: missing, bad syntax, a failing filter
         logger.exception(
@@ -205,7 +213,7 @@ def glossary_data(pk):
         raise Http404("没有这个地区。") from None
     return {
         "region": region,
-        "terms": Term.objects.in_force(region=region),
+        "groups": Term.objects.grouped(region=region),
         "crumbs": [
             {"label": "名词解释", "url": reverse("portal:glossary")},
             {"label": str(region)},

@@ -661,7 +661,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                 extra={
                     "kind": "status",
                     "user": request.user,
-                    "ip": request.META.get("REMOTE_ADDR"),
+                    "request": request,
                 },
             )
             self.message_user(request, f"“{obj}”已{step.label}。", messages.SUCCESS)

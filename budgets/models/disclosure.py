@@ -173,6 +173,24 @@ class Disclosure(models.Model):
             "之后修改模板或改名参考数据只影响以后的版本。"
         ),
     )
+    # The PDF of the published page, rendered once at publication (nullable for the same
+    # reason as published_body; None = none rendered: a version published before PDFs).
+    pdf = models.FileField(  # noqa: DJ001 -- see the comment above
+        _("公开时生成的 PDF"),
+        upload_to="disclosures/pdf/",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("公开时按公开页面生成的 PDF 文件，此后不变。"),
+    )
+    pdf_checksum = models.CharField(  # noqa: DJ001 -- see the comment above
+        _("PDF 校验码（SHA-256）"),
+        max_length=64,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("公开时计算的 PDF 文件的 SHA-256，供核对下载的文件。"),
+    )
     edit_version = models.PositiveIntegerField(
         _("编辑版本号"), default=0, editable=False, help_text=_("每次保存加一，用于发现同时编辑。")
     )

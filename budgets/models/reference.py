@@ -288,6 +288,8 @@ class IndicatorLevel(models.Model):
 
     def __str__(self):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
 def validate_parts(keys):
     """A template row's parts are a list of known part keys."""
     if not isinstance(keys, list) or any(key not in BY_KEY for key in keys):

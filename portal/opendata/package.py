@@ -18,6 +18,7 @@ from .tables import (
     amount_text,
     current_disclosures,
     disclosure_tables,
+    published_disclosures,
 )
 
 # ---------------------------------------------------------------- the data package
@@ -356,26 +357,33 @@ def datapackage_descriptor():
         ),
         "profile": "tabular-data-package",
         "countryCode": "CN",
+        "licenses": [
+            {
+                "name": settings.OPEN_DATA_LICENSE,
+                "title": settings.OPEN_DATA_LICENSE_TITLE,
+                "path": settings.OPEN_DATA_LICENSE_URL,
+            }
+        ],
         "resources": resources,
     }
 
 
-def package_disclosures():
-    """All published disclosures with everything their tables read, in a fixed number of
-    queries however many there are."""
-    disclosures = list(
-        current_disclosures()
-        .for_page()
-        .select_related(REGION_DEPTH)
-        .order_by(
-            "-year",
-            "department__region__order",
-            "department__order",
-            "department__name",
-            "unit__order",
-            "pk",
-        )
-    )
+# The order of the package's rows: newest year first, then as the home page lists bodies.
+PACKAGE_ORDER = (
+    "-year",
+    "department__region__order",
+    "department__order",
+    "department__name",
+    "unit__order",
+    "pk",
+)
+
+
+def package_disclosures(pks=None):
+    """All published disclosures (or those of `pks`) with everything their tables read, in a
+    fixed number of queries however many there are."""
+    queryset = current_disclosures() if pks is None else published_disclosures().filter(pk__in=pks)
+    disclosures = list(queryset.for_page().select_related(REGION_DEPTH).order_by(*PACKAGE_ORDER))
     # Each disclosure's figures would fetch the names of its 类/款 roll-up codes with a query
     # of its own: fetch them for all at once and hand each its share.
     # Versions that froze their names at publication show those; the rest read the lists.
@@ -463,38 +471,68 @@ def _table_records(d, table):
             yield key | {"row_level": row.level} | values
 
 
+def disclosure_records(d, page_url, tables):
+    """{resource name: [record, …]} of one disclosure whose `tables` are built."""
+    records = {name: [] for name in PACKAGE_RESOURCES}
+    records["disclosures"].append(_disclosure_record(d, page_url))
+    for table in tables:
+        records[table.key].extend(_table_records(d, table))
+        if table.note:
+            records["table-notes"].append(
+                {
+                    "disclosure_id": d.pk,
+                    "table": table.key,
+                    "title": table.title,
+                    "note": table.note,
+                }
+            )
+    return records
+
+
 def package_records(disclosures, page_url):
     """{resource name: [record, …]} for all `disclosures`; `page_url(d)` gives a page URL."""
     records = {name: [] for name in PACKAGE_RESOURCES}
     templates = all_templates()
     for d in disclosures:
-        records["disclosures"].append(_disclosure_record(d, page_url(d)))
-        for table in disclosure_tables(d, templates):
-            records[table.key].extend(_table_records(d, table))
-            if table.note:
-                records["table-notes"].append(
-                    {
-                        "disclosure_id": d.pk,
-                        "table": table.key,
-                        "title": table.title,
-                        "note": table.note,
-                    }
-                )
+        for name, rows in disclosure_records(
+            d, page_url(d), disclosure_tables(d, templates)
+        ).items():
+            records[name].extend(rows)
     return records
+
+
+def package_fields(name):
+    """The descriptor's fields of one resource."""
+    return next(
+        r["schema"]["fields"] for r in datapackage_descriptor()["resources"] if r["name"] == name
+    )
+
+
+def package_header(name):
+    """The header line of one resource's CSV (its field names), as bytes."""
+    return _csv_lines([[field["name"] for field in package_fields(name)]])
+
+
+def package_rows(name, records, fields=None):
+    """The data lines of one resource's CSV for `records`, as bytes (no header): the CSV of a
+    resource is its header followed by the rows of each disclosure, so a disclosure's rows
+    can be written once and concatenated (portal/opendata/store.py)."""
+    fields = fields or package_fields(name)
+    return _csv_lines(
+        [_package_value(field, record.get(field["name"])) for field in fields] for record in records
+    )
+
+
+def _csv_lines(rows):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def render_package_csv(name, records):
     """One data-package resource as CSV for machines: plain UTF-8 (no byte-order mark),
     CRLF lines, the descriptor's field names as header; text cells sanitised."""
-    fields = next(
-        r["schema"]["fields"] for r in datapackage_descriptor()["resources"] if r["name"] == name
-    )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([field["name"] for field in fields])
-    for record in records:
-        writer.writerow([_package_value(field, record.get(field["name"])) for field in fields])
-    return buffer.getvalue().encode("utf-8")
+    return package_header(name) + package_rows(name, records)
 
 
 def _package_value(field, value):
