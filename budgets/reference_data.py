@@ -1,5 +1,5 @@
 """Reference data shipped with the project: funding sources, "三公" items, procurement
-categories, vehicle kinds, and the classification lists (`budgets/data/*.csv`: functional,
+categories, vehicle kinds, kinds of unit, and the classification lists (`budgets/data/*.csv`: functional,
 部门预算 and 政府预算 economic, one file per list version; each file's header lines name its
 classification, year, effective date, notice number, source and coverage; see
 budgets/data/README.md).
@@ -156,6 +156,7 @@ def install(apps):
     """Install or refresh every kind of reference data (safe to run again)."""
     install_lists(apps)
     install_indicator_levels(apps)
+    install_unit_kinds(apps)
     return install_classifications(apps)
 
 
@@ -203,6 +204,16 @@ def install_vehicle_kinds(apps):
         VehicleKind.objects.update_or_create(
             name=name, defaults={k: v for k, v in values.items() if k in known}
         )
+
+
+def install_unit_kinds(apps):
+    """The kinds of unit (单位性质, organizations.UNIT_KINDS), in their counting order; a
+    kind already stored keeps the order given to it in the admin."""
+    from organizations.models import UNIT_KINDS
+
+    UnitKind = apps.get_model("organizations", "UnitKind")
+    for order, name in enumerate(UNIT_KINDS, start=1):
+        UnitKind.objects.get_or_create(name=name, defaults={"order": order * 10})
 
 
 def install_indicator_levels(apps):

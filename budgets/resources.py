@@ -20,7 +20,7 @@ from import_export.formats import base_formats
 from import_export.results import Error
 
 from organizations.access import scope
-from organizations.models import UnitYear
+from organizations.models import Region, UnitYear
 
 from .models import ClassificationScheme, ClassificationVersion, EconomicItem, FunctionalItem
 from .sanitize import safe_text
@@ -171,15 +171,46 @@ class ChoiceLabelWidget(widgets.Widget):
         return str(dict(self.choices.choices).get(value, value or ""))
 
 
-class NameWidget(widgets.ForeignKeyWidget):
-    """Reference data by its name (编制类型 …)."""
+class RegionPathWidget(widgets.ForeignKeyWidget):
+    """A region by its path, outermost first: 重庆市/渝中区 (or just 渝中区 when unique)."""
 
-    def __init__(self, model, column):
+    def __init__(self, *, optional=False):
+        super().__init__(Region)
+        self.optional = optional  # blank means "no region" (a general glossary term)
+
+    def clean(self, value, row=None, **kwargs):
+        path = [part for part in re.split(r"\s*[/›>]\s*", cells.text(value)) if part]
+        if not path and self.optional:
+            return None
+        if not path:
+            _refuse("地区", "缺少地区。")
+        found = [
+            region
+            for region in Region.objects.filter(name=path[-1])
+            if [r.name for r in region.lineage()][-len(path) :] == path
+        ]
+        if not found:
+            _refuse("地区", f"地区“{'/'.join(path)}”不存在，请先在“地区”中添加。")
+        if len(found) > 1:
+            _refuse("地区", f"地区“{'/'.join(path)}”不唯一，请写出完整层级，如“重庆市/渝中区”。")
+        return found[0]
+
+    def render(self, value, obj=None, **kwargs):
+        return "/".join(r.name for r in value.lineage()) if value else ""
+
+
+class NameWidget(widgets.ForeignKeyWidget):
+    """Reference data by its name (编制类型, 单位性质 …); `optional`: a blank cell is none."""
+
+    def __init__(self, model, column, *, optional=False):
         super().__init__(model, "name")
         self.column = column
+        self.optional = optional
 
     def clean(self, value, row=None, **kwargs):
         name = cells.text(value)
+        if not name and self.optional:
+            return None
         found = self.model.objects.filter(name=name).first()
         if found is None:
             names = "、".join(self.model.objects.values_list("name", flat=True))

@@ -35,8 +35,11 @@ def snapshot_of(disclosure):
 @provider("units")
 def units_data(disclosure):
     """The units a disclosure describes with their duties, sections and staffing that year
-    (a unit without a record for the year did not exist then; the rules flag a missing one)."""
-    units = Unit.objects.filter(department_id=disclosure.department_id, years__year=disclosure.year)
+    (a unit without a record for the year did not exist then; the rules flag a missing one),
+    each after its parent (二级 under 一级), with its `depth` and its `parent`'s name."""
+    units = Unit.objects.filter(
+        department_id=disclosure.department_id, years__year=disclosure.year
+    ).select_related("kind", "parent")
     if disclosure.unit_id:
         units = units.filter(pk=disclosure.unit_id)
     years = UnitYear.objects.filter(year=disclosure.year).prefetch_related(
@@ -44,13 +47,17 @@ def units_data(disclosure):
         "sections",
         Prefetch("staffing", queryset=StaffingQuota.objects.select_related("kind")),
     )
-    units = units.prefetch_related(Prefetch("years", queryset=years, to_attr="that_year"))
+    units = list(units.prefetch_related(Prefetch("years", queryset=years, to_attr="that_year")))
     return [
         {
             "name": unit.name,
             "is_own_office": unit.is_own_office,
             "relation": unit.get_relation_display() if unit.relation else "",
-            "kind": unit.get_kind_display() if unit.kind else "",
+            "kind": unit.kind.name if unit.kind else "",
+            "kind_order": unit.kind.order if unit.kind else 0,
+            "count": unit.count,
+            "parent": unit.parent.name if unit.parent else "",
+            "depth": depth,
             "funding": unit.get_funding_display() if unit.funding else "",
             "rank": unit.rank,
             "merged_into_parent": unit.merged_into_parent,
@@ -61,8 +68,25 @@ def units_data(disclosure):
                 {"kind": q.kind.name, "count": q.count} for q in unit.that_year[0].staffing.all()
             ],
         }
-        for unit in units
+        for unit, depth in parents_first(units)
     ]
+
+
+def parents_first(units):
+    """(unit, depth) with each unit right after its parent and its earlier siblings' own
+    children; a unit whose parent is not listed counts as a top one."""
+    listed = {unit.pk for unit in units}
+    children = {}
+    for unit in units:
+        parent = unit.parent_id if unit.parent_id in listed else None
+        children.setdefault(parent, []).append(unit)
+
+    def walk(parent, depth):
+        for unit in children.get(parent, []):
+            yield unit, depth
+            yield from walk(unit.pk, depth + 1)
+
+    return list(walk(None, 0))
 
 
 @provider("classification_names")

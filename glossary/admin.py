@@ -17,11 +17,12 @@ from .resources import TermResource
 @admin.register(Term)
 class TermAdmin(SafeImportAdmin, HistoryAdmin):
     resource_classes = [TermResource]
-    list_display = ["name", "functional_code", "short_definition", "order"]
-    list_filter = ["functional_item__year"]
-    search_fields = ["name", "definition", "functional_item__code"]
+    list_display = ["name", "region", "from_year", "functional_code", "short_definition", "order"]
+    list_filter = ["region", "from_year", "functional_item__year"]
+    search_fields = ["name", "definition", "functional_item__code", "region__name"]
     autocomplete_fields = ["functional_item"]
-    list_select_related = ["functional_item"]
+    list_select_related = ["functional_item", "region"]
+    fields = ["region", "from_year", "name", "definition", "functional_item", "order"]
 
     @admin.display(description=_("科目编码"), ordering="functional_item__code")
     def functional_code(self, obj):

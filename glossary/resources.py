@@ -1,13 +1,13 @@
 """Glossary terms through django-import-export, on the project's base Resource: matched by
-the term's name, with the functional item it explains given by year and code."""
+region, name and first year, with the functional item it explains given by year and code."""
 
 from django.core.exceptions import ValidationError
 from import_export import fields, widgets
 
 from budgets.models import FunctionalItem
-from budgets.resources import CountWidget, ProjectResource, TextWidget, cells
+from budgets.resources import CountWidget, ProjectResource, RegionPathWidget, TextWidget, cells
 
-from .models import Term
+from .models import ALWAYS, Term
 
 
 class FunctionalItemWidget(widgets.ForeignKeyWidget):
@@ -38,6 +38,12 @@ class FunctionalItemWidget(widgets.ForeignKeyWidget):
 
 
 class TermResource(ProjectResource):
+    region = fields.Field(
+        attribute="region", column_name="地区", widget=RegionPathWidget(optional=True)
+    )
+    from_year = fields.Field(
+        attribute="from_year", column_name="起始年度", widget=CountWidget(), default=ALWAYS
+    )
     name = fields.Field(attribute="name", column_name="名词", widget=TextWidget())
     definition = fields.Field(attribute="definition", column_name="解释", widget=TextWidget())
     functional_year = fields.Field(
@@ -51,5 +57,13 @@ class TermResource(ProjectResource):
     class Meta(ProjectResource.Meta):
         model = Term
         name = "名词"
-        fields = ["name", "definition", "functional_year", "functional_item", "order"]
-        import_id_fields = ["name"]
+        fields = [
+            "region",
+            "from_year",
+            "name",
+            "definition",
+            "functional_year",
+            "functional_item",
+            "order",
+        ]
+        import_id_fields = ["region", "name", "from_year"]

@@ -6,7 +6,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .access import reaches, scope
 from .forms import ConflictCheckForm
-from .models import Department, Duty, Region, Section, StaffingKind, StaffingQuota, Unit, UnitYear
+from .models import (
+    Department,
+    Duty,
+    Region,
+    Section,
+    StaffingKind,
+    StaffingQuota,
+    Unit,
+    UnitKind,
+    UnitYear,
+)
 
 
 def department_id_of(obj, path):
@@ -97,6 +107,7 @@ class UnitInline(ScopedChoices, admin.TabularInline):
         "rank",
         "parent",
         "merged_into_parent",
+        "count",
     ]
     autocomplete_fields = ["parent"]
 
@@ -144,12 +155,14 @@ class UnitAdmin(DepartmentScopedAdmin):
         "kind",
         "funding",
         "rank",
+        "parent",
         "merged_into_parent",
+        "count",
     ]
     list_filter = ["relation", "kind", "funding", "merged_into_parent", "department__region"]
     search_fields = ["name", "department__name"]
     autocomplete_fields = ["department", "parent"]
-    list_select_related = ["department"]
+    list_select_related = ["department", "kind", "parent"]
 
 
 class DutyInline(admin.TabularInline):
@@ -208,6 +221,13 @@ class UnitYearAdmin(DepartmentScopedAdmin):
     @admin.display(description=_("科室数"), ordering="section_total")
     def section_count(self, obj):
         return obj.section_total
+
+
+@admin.register(UnitKind)
+class UnitKindAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
 
 
 @admin.register(StaffingKind)

@@ -2,6 +2,7 @@
 sections and staffing quotas for a given year (they change with institutional reform)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -105,15 +106,40 @@ class Department(models.Model):
         return self.short_name or self.name
 
 
-class Unit(models.Model):
-    """A budget unit (单位): the department's own office (本级) or a subordinate institution."""
+# The shipped kinds of unit, in the order the 单位构成 sentence counts them (installed by
+# budgets.reference_data, and by this app's migration 0004 for the units stored before).
+UNIT_KINDS = [
+    "行政单位",
+    "参照公务员法管理事业单位",
+    "公益一类事业单位",
+    "公益二类事业单位",
+    "事业单位",
+    "其他事业单位",
+    "其他",
+]
 
-    class Kind(models.TextChoices):
-        ADMINISTRATIVE = "administrative", _("行政单位")
-        CIVIL_SERVICE_INSTITUTION = "civil_service_institution", _("参照公务员法管理事业单位")
-        PUBLIC_WELFARE_1 = "public_welfare_1", _("公益一类事业单位")
-        PUBLIC_WELFARE_2 = "public_welfare_2", _("公益二类事业单位")
-        OTHER_INSTITUTION = "other_institution", _("其他事业单位")
+
+class UnitKind(models.Model):
+    """A kind of unit (单位性质: 行政单位, 参照公务员法管理事业单位, 公益一类事业单位 …):
+    reference data, so a region's documents may name kinds another region's do not."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    order = models.PositiveIntegerField(
+        _("排序"), default=0, help_text=_("单位构成中按性质计数时的顺序，数字小的在前。")
+    )
+
+    class Meta:
+        verbose_name = _("单位性质")
+        verbose_name_plural = _("单位性质")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """A budget unit (单位): the department's own office (本级) or a subordinate institution;
+    or an unnamed group of like units ("3个直属大队": name 直属大队, count 3)."""
 
     class Funding(models.TextChoices):
         FULL = "full", _("财政全额拨款")
@@ -135,11 +161,13 @@ class Unit(models.Model):
         choices=Relation.choices,
         help_text=_("本级：部门机关本身；所属/管理：按公开文本中的表述选择。"),
     )
-    kind = models.CharField(
-        _("单位性质"),
-        max_length=40,
-        choices=Kind.choices,
+    kind = models.ForeignKey(
+        UnitKind,
+        verbose_name=_("单位性质"),
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
+        related_name="units",
         help_text=_("公开文本未说明的可留空。"),
     )
     funding = models.CharField(
@@ -166,6 +194,14 @@ class Unit(models.Model):
         default=False,
         help_text=_("勾选表示该单位预算并入上级单位（或部门本级），不单独编列。"),
     )
+    count = models.PositiveIntegerField(
+        _("单位个数"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "一组不逐个列名的同类单位（如“3个直属大队”）填个数，名称填“直属大队”；其余为1。"
+        ),
+    )
     order = models.PositiveIntegerField(
         _("排序"), default=0, help_text=_("在部门内的顺序，数字小的在前。")
     )
@@ -180,10 +216,25 @@ class Unit(models.Model):
             models.UniqueConstraint(
                 fields=["department", "name"], name="unit_unique_name_in_department"
             ),
+            models.CheckConstraint(condition=models.Q(count__gte=1), name="unit_count_positive"),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """A parent belongs to the same department and is never the unit itself or one of
+        its own units (the composition would then have no top)."""
+        if self.parent_id is None:
+            return
+        if self.department_id and self.parent.department_id != self.department_id:
+            raise ValidationError({"parent": _("上级单位须属于同一部门。")})
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("上级单位不能是本单位或本单位的下级单位。")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
 
     @property
     def is_own_office(self):

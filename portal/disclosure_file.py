@@ -53,6 +53,7 @@ from organizations.models import (
     StaffingKind,
     StaffingQuota,
     Unit,
+    UnitKind,
     UnitYear,
 )
 
@@ -288,7 +289,17 @@ class Loader:
                 "relation": choice_value(
                     Unit.Relation, spec.get("relation", ""), f"{where}的 relation"
                 ),
-                "kind": choice_value(Unit.Kind, spec.get("kind", ""), f"{where}的 kind"),
+                "kind": lookup(UnitKind, f"{where}的 kind", name=spec["kind"])
+                if spec.get("kind")
+                else None,
+                "parent": lookup(
+                    Unit.objects.filter(department=department),
+                    f"{where}的 parent（上级单位须在文件中先列出）",
+                    name=spec["parent"],
+                )
+                if spec.get("parent")
+                else None,
+                "count": head_count(spec.get("count", 1), f"{where}的 count"),
                 "funding": choice_value(
                     Unit.Funding, spec.get("funding", ""), f"{where}的 funding"
                 ),
@@ -563,30 +574,41 @@ class Loader:
         self.sync(PerformanceTarget, parent, ["project", "order"], targets, "绩效目标")
 
     def load_glossary(self, disclosure, entries):
+        """The file's terms, defined in the file's region (never another's) from the
+        disclosure's year on; a definition already in force there is reused as it is."""
+        region, year = disclosure.department.region, disclosure.year
         rows = []
         for order, entry in enumerate(entries, start=1):
             code = entry.get("code")
             item = (
                 lookup(
-                    FunctionalItem.objects.of_year(
-                        disclosure.year, on=disclosure.finance_approved_on
-                    ),
+                    FunctionalItem.objects.of_year(year, on=disclosure.finance_approved_on),
                     f"名词“{entry['term']}”的 code",
                     code=str(code),
                 )
                 if code
                 else None
             )
-            term = self.upsert(
-                Term,
-                {"name": entry["term"]},
-                {
-                    "definition": entry["definition"],
-                    "functional_item": item,
-                    "order": (int(code) if code else 0),
-                },
-                f"名词 {entry['term']}",
+            values = {
+                "definition": entry["definition"],
+                "functional_item": item,
+                "order": (int(code) if code else 0),
+            }
+            in_force = (
+                Term.objects.filter(region=region, name=entry["term"], from_year__lte=year)
+                .order_by("-from_year")
+                .first()
             )
+            unchanged = in_force is not None and all(
+                getattr(in_force, k) == v for k, v in values.items()
+            )
+            keys = {
+                "region": region,
+                "name": entry["term"],
+                # an unchanged definition stays the one in force; a new wording starts this year
+                "from_year": in_force.from_year if unchanged else year,
+            }
+            term = self.upsert(Term, keys, values, f"名词 {entry['term']}")
             rows.append({"term": term, "order": order})
         self.sync(DisclosureTerm, {"disclosure": disclosure}, ["term"], rows, "名词解释")
 

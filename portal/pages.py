@@ -9,6 +9,7 @@ import logging
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from budgets.models import Disclosure, NarrativeTemplate
@@ -17,7 +18,8 @@ from budgets.snapshots import snapshot_of
 from budgets.tables import WAN, YUAN, build_tables, catalogue_of, download_entries
 from budgets.workflow import WorkflowError
 from glossary.models import Term
-from organizations.models import Department
+from organizations.composition import composition
+from organizations.models import Department, Region
 
 from .charts import charts_of
 from .glossary_links import link_terms
@@ -92,6 +94,8 @@ def body_data(disclosure, *, preview=False):
         "charts": charts_of(disclosure.figures),
         "downloads": download_entries(catalogue),
         "units": snapshot["units"],
+        # 单位构成: the units nested, counted by kind (computed from the units, never typed)
+        "composition": composition(snapshot["units"]),
         "glossary": snapshot["glossary"],
         "narrative_template": template.template_name if template else DEFAULT_TEMPLATE,
         "table_unit": table_unit,
@@ -108,7 +112,9 @@ def render_body(disclosure, *, preview=False):
     context = body_data(disclosure, preview=preview)
     try:
         narrative = mark_safe(  # noqa: S308 -- links added to our own autoescaped rendering
-            link_terms(render_to_string(context["narrative_template"], context), context["glossary"])
+            link_terms(
+                render_to_string(context["narrative_template"], context), context["glossary"]
+            )
         )
         failed = False
     except Exception:  # any error of a template file: missing, bad syntax, a failing filter
@@ -186,9 +192,30 @@ def get_disclosure(pk, *, published_only=True):
     return Disclosure.objects.for_page().select_related(REGION_DEPTH).get(pk=pk)
 
 
-def glossary_data():
-    """Every term, general ones first, then by classification code."""
+def glossary_index_data():
+    """The regions whose departments disclose, each with a link to its glossary."""
+    regions = (
+        Region.objects.filter(departments__isnull=False)
+        .distinct()
+        .select_related("parent__parent__parent")
+        .order_by("parent__parent__order", "parent__order", "order", "name")
+    )
+    return {"regions": list(regions), "crumbs": [{"label": "名词解释"}]}
+
+
+def glossary_data(pk):
+    """A region's glossary as in force now: per term, its own definition, else the nearest
+    ancestor's or a general one; general terms first, then by classification code. (Each
+    disclosure's page keeps the definitions it was published with.)"""
+    try:
+        region = Region.objects.select_related("parent__parent__parent").get(pk=pk)
+    except Region.DoesNotExist:
+        raise Http404("没有这个地区。") from None
     return {
-        "groups": Term.objects.grouped(),
-        "crumbs": [{"label": "名词解释"}],
+        "region": region,
+        "groups": Term.objects.grouped(region=region),
+        "crumbs": [
+            {"label": "名词解释", "url": reverse("portal:glossary")},
+            {"label": str(region)},
+        ],
     }

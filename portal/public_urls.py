@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("guide/", views.guide, name="guide"),
     path("glossary/", views.glossary, name="glossary"),
+    path("regions/<int:pk>/glossary/", views.region_glossary, name="region_glossary"),
 ]
 
 # Open data (portal/opendata.md): downloads of published disclosures and the data package.

@@ -8,8 +8,6 @@ number …), never by database ids; columns have Chinese names; an unknown choic
 number is a row error in Chinese; a row naming another department is refused.
 """
 
-import re
-
 from import_export import fields, widgets
 
 from budgets.resources import (
@@ -17,6 +15,7 @@ from budgets.resources import (
     CountWidget,
     NameWidget,
     ProjectResource,
+    RegionPathWidget,
     TextWidget,
     _refuse,
     cells,
@@ -25,38 +24,13 @@ from organizations.models import (
     YEAR_VALIDATORS,
     Department,
     Duty,
-    Region,
     Section,
     StaffingKind,
     StaffingQuota,
     Unit,
+    UnitKind,
     UnitYear,
 )
-
-
-class RegionPathWidget(widgets.ForeignKeyWidget):
-    """A region by its path, outermost first: 重庆市/渝中区 (or just 渝中区 when unique)."""
-
-    def __init__(self):
-        super().__init__(Region)
-
-    def clean(self, value, row=None, **kwargs):
-        path = [part for part in re.split(r"\s*[/›>]\s*", cells.text(value)) if part]
-        if not path:
-            _refuse("地区", "缺少地区。")
-        found = [
-            region
-            for region in Region.objects.filter(name=path[-1])
-            if [r.name for r in region.lineage()][-len(path) :] == path
-        ]
-        if not found:
-            _refuse("地区", f"地区“{'/'.join(path)}”不存在，请先在“地区”中添加。")
-        if len(found) > 1:
-            _refuse("地区", f"地区“{'/'.join(path)}”不唯一，请写出完整层级，如“重庆市/渝中区”。")
-        return found[0]
-
-    def render(self, value, obj=None, **kwargs):
-        return "/".join(r.name for r in value.lineage()) if value else ""
 
 
 class DepartmentWidget(widgets.ForeignKeyWidget):
@@ -137,6 +111,30 @@ class DepartmentResource(ProjectResource):
         import_id_fields = ["region", "name"]
 
 
+class ParentUnitWidget(widgets.ForeignKeyWidget):
+    """A unit's parent (上级单位) by its name in the row's 部门; blank for a top unit."""
+
+    resource = None
+
+    def __init__(self):
+        super().__init__(Unit)
+        self.departments = DepartmentWidget()
+
+    def clean(self, value, row=None, **kwargs):
+        name = cells.text(value)
+        if not name:
+            return None
+        self.departments.resource = self.resource
+        department = self.departments.clean((row or {}).get("部门"))
+        parent = Unit.objects.filter(department=department, name=name).first()
+        if parent is None:
+            _refuse("上级单位", f"部门“{department}”没有名为“{name}”的单位：上级单位须先导入。")
+        return parent
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
 class UnitResource(ProjectResource):
     department = fields.Field(attribute="department", column_name="部门", widget=DepartmentWidget())
     name = fields.Field(attribute="name", column_name="单位全称", widget=TextWidget())
@@ -144,20 +142,34 @@ class UnitResource(ProjectResource):
         attribute="relation", column_name="与部门的关系", widget=ChoiceLabelWidget(Unit.Relation)
     )
     kind = fields.Field(
-        attribute="kind", column_name="单位性质", widget=ChoiceLabelWidget(Unit.Kind)
+        attribute="kind",
+        column_name="单位性质",
+        widget=NameWidget(UnitKind, "单位性质", optional=True),
     )
     funding = fields.Field(
         attribute="funding", column_name="经费渠道", widget=ChoiceLabelWidget(Unit.Funding)
     )
     rank = fields.Field(attribute="rank", column_name="机构规格", widget=TextWidget())
     order = fields.Field(attribute="order", column_name="排序", widget=CountWidget(), default=0)
+    parent = fields.Field(attribute="parent", column_name="上级单位", widget=ParentUnitWidget())
+    count = fields.Field(attribute="count", column_name="单位个数", widget=CountWidget(), default=1)
 
     department_path = "department"
 
     class Meta(ProjectResource.Meta):
         model = Unit
         name = "单位"
-        fields = ["department", "name", "relation", "kind", "funding", "rank", "order"]
+        fields = [
+            "department",
+            "name",
+            "relation",
+            "kind",
+            "funding",
+            "rank",
+            "order",
+            "parent",
+            "count",
+        ]
         import_id_fields = ["department", "name"]
 
 

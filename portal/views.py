@@ -40,7 +40,11 @@ def disclosure(request, pk):
 
 
 def glossary(request):
-    return render(request, "portal/glossary.html", pages.glossary_data())
+    return render(request, "portal/glossary_index.html", pages.glossary_index_data())
+
+
+def region_glossary(request, pk):
+    return render(request, "portal/glossary.html", pages.glossary_data(pk))
 
 
 def disclosure_pdf(request, pk):

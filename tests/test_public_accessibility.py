@@ -42,6 +42,7 @@ def test_every_public_page_passes_axe_at_desktop_and_phone_width(live_server, re
         "department": reference.department.get_absolute_url(),
         "disclosure": reference.get_absolute_url(),
         "glossary": "/glossary/",
+        "region-glossary": f"/regions/{reference.department.region_id}/glossary/",
     }
     errors, axe, report = [], Axe(), {}
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))

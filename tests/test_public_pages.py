@@ -30,17 +30,22 @@ def test_unknown_department_and_disclosure_are_404(client, db):
 
 
 def test_glossary_page_lists_every_term_with_its_code(client, reference):
-    page = visible_text(client.get(reverse("portal:glossary")).content.decode())
+    region = reference.department.region
+    index = visible_text(client.get(reverse("portal:glossary")).content.decode())
+    assert "重庆市›渝中区" in index
+    url = reverse("portal:region_glossary", args=[region.pk])
+    page = visible_text(client.get(url).content.decode())
     assert "行政运行2010301反映行政单位" in page
     assert "“三公”经费指用一般公共预算财政拨款安排" in page
 
 
-@pytest.mark.parametrize("name", ["portal:home", "portal:glossary"])
+@pytest.mark.parametrize("name", ["portal:home", "portal:glossary", "portal:region_glossary"])
 def test_list_pages_run_a_fixed_number_of_queries(
     client, reference, django_assert_max_num_queries, name
 ):
+    args = [reference.department.region_id] if name == "portal:region_glossary" else []
     with django_assert_max_num_queries(3):
-        client.get(reverse(name))
+        assert client.get(reverse(name, args=args)).status_code == 200
 
 
 def test_a_full_disclosure_rolls_up_to_class_and_shows_no_missing_detail_note(

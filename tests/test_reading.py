@@ -71,12 +71,15 @@ def test_the_reference_page_links_its_terms(client, reference):
 
 
 def test_the_glossary_lists_general_terms_first_then_by_classification_code(client, reference):
-    text = visible_text(client.get(reverse("portal:glossary")).content.decode())
+    url = reverse("portal:region_glossary", args=[reference.department.region_id])
+    text = visible_text(client.get(url).content.decode())
     headings = re.findall(r"通用名词|支出功能分类\d{3}[^\d（]+?(?=\S{1,20}\d{7})", text)
     assert headings[0] == "通用名词"
     order = [text.index(h) for h in ("通用名词", "201一般公共服务支出", "208社会保障和就业支出")]
     assert order == sorted(order)
-    general = [text.index(f"{name}指") for name in ("财政拨款收入", "其他收入", "基本支出", "“三公”经费")]
+    general = [
+        text.index(f"{name}指") for name in ("财政拨款收入", "其他收入", "基本支出", "“三公”经费")
+    ]
     assert general == sorted(general)  # in the order the documents print them
     assert text.index("“三公”经费") < text.index("行政运行2010301")
     assert text.index("行政运行2010301") < text.index("住房公积金2210201")

@@ -134,9 +134,37 @@ def test_an_unknown_region_is_a_row_error_and_nothing_is_imported(client, site_a
 
 
 UNITS = [
-    ["部门", "单位全称", "与部门的关系", "单位性质", "经费渠道", "机构规格", "排序"],
-    [OFFICE, "重庆市渝中区测试中心", "所属", "公益一类事业单位", "财政全额拨款", "正科级", "5"],
+    [
+        "部门",
+        "单位全称",
+        "与部门的关系",
+        "单位性质",
+        "经费渠道",
+        "机构规格",
+        "排序",
+        "上级单位",
+        "单位个数",
+    ],
+    [
+        OFFICE,
+        "重庆市渝中区测试中心",
+        "所属",
+        "公益一类事业单位",
+        "财政全额拨款",
+        "正科级",
+        "5",
+        "",
+        "",
+    ],
 ]
+
+
+def test_a_group_of_units_imports_under_its_parent_with_its_count(editor_client, editor):
+    group = [OFFICE, "直属大队", "所属", "事业单位", "", "", "6", "重庆市渝中区测试中心", "3"]
+    prefix = "organizations_unit"
+    confirm(editor_client, prefix, upload(editor_client, prefix, csv_file([*UNITS, group])))
+    unit = Unit.objects.get(name="直属大队")
+    assert (unit.parent.name, unit.count, unit.kind.name) == ("重庆市渝中区测试中心", 3, "事业单位")
 
 
 def test_an_editor_imports_units_of_their_own_department_by_chinese_labels(editor_client, editor):
@@ -146,14 +174,14 @@ def test_an_editor_imports_units_of_their_own_department_by_chinese_labels(edito
     assert (
         unit.department.name,
         unit.relation,
-        unit.kind,
+        unit.kind.name,
         unit.funding,
         unit.rank,
         unit.order,
     ) == (
         OFFICE,
         "subordinate",
-        "public_welfare_1",
+        "公益一类事业单位",
         "full",
         "正科级",
         5,
@@ -167,7 +195,7 @@ def test_an_editor_imports_units_of_their_own_department_by_chinese_labels(edito
 def test_a_unit_row_aimed_at_another_department_refuses_the_whole_file(
     editor_client, other_department
 ):
-    rows = [*UNITS, ["乙部门", "乙部门新单位", "所属", "", "", "", ""]]
+    rows = [*UNITS, ["乙部门", "乙部门新单位", "所属", "", "", "", "", "", ""]]
     before = snapshot()
     preview = upload(editor_client, "organizations_unit", csv_file(rows))
     text = visible_text(preview.content.decode())
@@ -177,7 +205,7 @@ def test_a_unit_row_aimed_at_another_department_refuses_the_whole_file(
 
 
 def test_an_unknown_choice_label_is_a_row_error(editor_client):
-    rows = [UNITS[0], [OFFICE, "重庆市渝中区测试中心", "下属", "", "", "", ""]]
+    rows = [UNITS[0], [OFFICE, "重庆市渝中区测试中心", "下属", "", "", "", "", "", ""]]
     before = snapshot()
     preview = upload(editor_client, "organizations_unit", csv_file(rows))
     assert "“下属”无效，应为本级、所属、管理之一。" in visible_text(preview.content.decode())
@@ -284,7 +312,7 @@ def test_a_bad_unit_year_row_refuses_the_whole_file(
 
 
 def test_a_region_file_over_the_size_or_row_limit_is_refused(editor_client, settings):
-    file = csv_file([*UNITS, [OFFICE, "第二个单位", "所属", "", "", "", ""]])
+    file = csv_file([*UNITS, [OFFICE, "第二个单位", "所属", "", "", "", "", "", ""]])
     settings.IMPORT_MAX_ROWS = 1
     response = upload(editor_client, "organizations_unit", file)
     assert "文件的数据行超过上限1行，未导入。" in visible_text(response.content.decode())
@@ -349,6 +377,8 @@ def test_exports_are_scoped_and_formula_safe(editor_client, editor, reference, o
         "经费渠道",
         "机构规格",
         "排序",
+        "上级单位",
+        "单位个数",
     ]
     assert ["所属", "公益一类事业单位", "财政全额拨款"] in [row[2:5] for row in rows]
 
@@ -366,9 +396,9 @@ def test_exports_are_scoped_and_formula_safe(editor_client, editor, reference, o
 def test_glossary_terms_import_with_the_item_they_explain(client, superuser, reference_data):
     client.force_login(superuser)
     rows = [
-        ["名词", "解释", "科目年度", "对应科目编码", "排序"],
-        ["测试行政运行", "反映行政单位的基本支出。", 2025, "2010301", 2010301],
-        ["测试通用名词", "通用。", "", "", ""],
+        ["地区", "起始年度", "名词", "解释", "科目年度", "对应科目编码", "排序"],
+        ["", 2025, "测试行政运行", "反映行政单位的基本支出。", 2025, "2010301", 2010301],
+        ["", "", "测试通用名词", "通用。", "", "", ""],
     ]
     prefix = "glossary_term"
     confirm(client, prefix, upload(client, prefix, csv_file(rows)))
@@ -378,10 +408,11 @@ def test_glossary_terms_import_with_the_item_they_explain(client, superuser, ref
         2025,
         2010301,
     )
-    assert Term.objects.get(name="测试通用名词").functional_item is None
+    general = Term.objects.get(name="测试通用名词")
+    assert (general.functional_item, general.region, general.from_year) == (None, None, 2000)
 
     before = snapshot()
-    bad = [rows[0], ["测试坏科目", "解释。", 2025, "2019999", ""]]
+    bad = [rows[0], ["", 2025, "测试坏科目", "解释。", 2025, "2019999", ""]]
     preview = upload(client, prefix, csv_file(bad))
     assert "科目编码“2019999”不是2025年的支出功能分类科目。" in visible_text(
         preview.content.decode()

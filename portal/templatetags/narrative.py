@@ -27,6 +27,18 @@ def cn_numeral(n):
     return chinese_numeral(int(n))
 
 
+@register.filter
+def numbered(n, style="1."):
+    """Paragraph number `n` in a region's numbering style, given as its template writes the
+    first number: `3|numbered:"1."` → 3., `"（1）"` → （3）, `"（一）"` → （三）, `"一、"` → 三、."""
+    n = int(n)
+    if "一" in style:
+        return style.replace("一", chinese_numeral(n), 1)
+    if "1" in style:
+        return style.replace("1", str(n), 1)
+    raise template.TemplateSyntaxError(f"numbered 的编号样式“{style}”应含“1”或“一”。")
+
+
 @register.simple_tag
 def change(comparison, word="比", label="上年"):
     """`比2024年增加748.5万元`, `比2024年减少0.4万元` or `与2024年持平`; empty if unknown."""
