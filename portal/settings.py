@@ -202,6 +202,14 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# Published pages (portal/page_cache.py): seconds a rendered page stays in the cache (0: render
+# every request), the max-age browsers and proxies may use it without asking (0: they
+# revalidate each time, a 304 when unchanged), and a token to bump when a deployment changes
+# the page frame, so cached pages of the old frame are no longer used.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600))
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", 0))
+PAGE_CACHE_VERSION = os.environ.get("DJANGO_PAGE_CACHE_VERSION", "1")
+
 # Security: strict by default outside development; `manage.py check --deploy` stays clean.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

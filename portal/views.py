@@ -11,7 +11,7 @@ from django.urls import reverse
 from budgets.rules import amounts_are_filled_in
 from organizations.access import reaches
 
-from . import pages
+from . import page_cache, pages
 
 
 def home(request):
@@ -23,9 +23,8 @@ def department(request, pk):
 
 
 def disclosure(request, pk):
-    return render(
-        request, "portal/disclosure.html", pages.disclosure_data(pages.get_disclosure(pk))
-    )
+    """A published version's page: cached, revalidated with 304s, compressed (page_cache)."""
+    return page_cache.disclosure_page(request, pk)
 
 
 def glossary(request):
