@@ -94,7 +94,9 @@ def disclosure_page(request, pk):
                 cache.set(KEY_PREFIX + tag, entry, seconds)
         html, compressed = entry
         gzip = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-        response = HttpResponse(compressed if gzip else html, content_type="text/html; charset=utf-8")
+        response = HttpResponse(
+            compressed if gzip else html, content_type="text/html; charset=utf-8"
+        )
         if gzip:
             response["Content-Encoding"] = "gzip"
     response["ETag"] = etag

@@ -17,9 +17,7 @@ def test_a_client_revalidates_a_published_page_with_a_304(client, reference_data
 
     again = client.get(d.get_absolute_url(), headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304 and again.content == b""
-    since = client.get(
-        d.get_absolute_url(), headers={"if-modified-since": first["Last-Modified"]}
-    )
+    since = client.get(d.get_absolute_url(), headers={"if-modified-since": first["Last-Modified"]})
     assert since.status_code == 304
     stale = client.get(d.get_absolute_url(), headers={"if-none-match": 'W/"old"'})
     assert stale.status_code == 200 and stale.content == first.content
