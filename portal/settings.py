@@ -219,6 +219,8 @@ CACHES = {
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600))
 PUBLIC_PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", 0))
 PAGE_CACHE_VERSION = os.environ.get("DJANGO_PAGE_CACHE_VERSION", "1")
+# Bytes of pages each process keeps in its own memory in front of the shared cache.
+PUBLIC_PAGE_LOCAL_CACHE_BYTES = int(os.environ.get("DJANGO_PAGE_LOCAL_CACHE_BYTES", 32 * 2**20))
 
 # Security: strict by default outside development; `manage.py check --deploy` stays clean.
 SESSION_COOKIE_HTTPONLY = True
