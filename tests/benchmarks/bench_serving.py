@@ -39,7 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
-VAR = ROOT / "var" / "bench"
+VAR = ROOT / "var" / "bench"  # static root, last results; `--work-dir` changes it
 HEADERS = {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"}
 
 
@@ -335,7 +335,10 @@ def main():
     parser.add_argument(
         "--skip-open-data", action="store_true", help="leave out the open-data CSV query count"
     )
+    parser.add_argument("--work-dir", type=Path, default=VAR, help="static root, last results")
     args = parser.parse_args()
+    global VAR  # noqa: PLW0603 -- one setting for the whole run
+    VAR = args.work_dir
     city_url, single_url = database_urls(args)
     VAR.mkdir(parents=True, exist_ok=True)
 
