@@ -11,16 +11,18 @@ so the notice appears at once, without invalidating anything. `PAGE_CACHE_VERSIO
 the key too: bump it when a deployment changes the page frame (base template, header); entries
 also expire after `PUBLIC_PAGE_CACHE_SECONDS`.
 
-Each process also keeps the pages it served last in memory (`PUBLIC_PAGE_LOCAL_CACHE_BYTES`):
-safe, because an entry's key changes whenever its page would. A cached hit runs one query (the version and its latest revision). The page carries no CSRF
-token and nothing of the visitor, so compressing it gives nothing away (BREACH needs a secret
-in a compressed response).
+Each process also keeps the pages it served last in memory (`PUBLIC_PAGE_LOCAL_CACHE_BYTES`,
+for the same time): safe, because an entry's key changes whenever its page would. A cached hit
+runs one query (the version and its latest revision). The page carries no CSRF token and
+nothing of the visitor, so compressing it gives nothing away (BREACH needs a secret in a
+compressed response).
 """
 
 import datetime
 import functools
 import re
 import threading
+import time
 from collections import OrderedDict
 
 from django.conf import settings
@@ -102,20 +104,28 @@ class LocalPages:
 
     def get(self, key):
         with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
+            held = self.entries.get(key)
+            if held is None:
+                return None
+            expires, entry = held
+            if expires < time.monotonic():  # as long as the shared cache keeps it
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
             return entry
 
-    def put(self, key, entry, limit):
+    def put(self, key, entry, *, limit, seconds):
         with self.lock:
             if key in self.entries:
                 return
-            self.entries[key] = entry
+            self.entries[key] = (time.monotonic() + seconds, entry)
             self.size += len(entry[0]) + len(entry[1])
             while self.size > limit and self.entries:
-                _, old = self.entries.popitem(last=False)
-                self.size -= len(old[0]) + len(old[1])
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key):
+        _, (html, compressed) = self.entries.pop(key)
+        self.size -= len(html) + len(compressed)
 
 
 local_pages = LocalPages()
@@ -133,7 +143,7 @@ def _cached_entry(request, pk, tag):
         html = render_page(request, pk)
         entry = (html, compress_string(html))
         cache.set(key, entry, seconds)
-    local_pages.put(key, entry, settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES)
+    local_pages.put(key, entry, limit=settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES, seconds=seconds)
     return entry
 
 

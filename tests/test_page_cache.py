@@ -62,3 +62,15 @@ def test_the_page_is_compressed_for_clients_that_accept_gzip(client, reference_d
 def test_a_page_not_published_is_not_served_or_cached(client, reference_data):
     draft = factories.disclosure(published=False)
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_each_process_keeps_its_latest_pages_within_its_byte_limit():
+    from portal.page_cache import LocalPages
+
+    pages = LocalPages()
+    for n in range(3):
+        pages.put(f"page{n}", (b"x" * 60, b"y" * 40), limit=250, seconds=60)
+    assert pages.get("page0") is None and pages.get("page2") == (b"x" * 60, b"y" * 40)
+    assert pages.size == 200
+    pages.put("gone", (b"x", b"y"), limit=250, seconds=-1)
+    assert pages.get("gone") is None and pages.size == 200
