@@ -133,8 +133,9 @@ def _money(rng, low, high):
 def _split(total, parts, rng):
     """`total` split into `parts` positive amounts (to the fen) that add up exactly."""
     fen = int(total * 100)
-    cuts = sorted(rng.sample(range(1, fen), parts - 1)) if fen > parts else []
-    edges = [0, *cuts, fen]
+    if fen <= parts:
+        return [total] + [Decimal(0)] * (parts - 1)
+    edges = [0, *sorted(rng.sample(range(1, fen), parts - 1)), fen]
     return [Decimal(b - a) / 100 for a, b in zip(edges, edges[1:], strict=False)]
 
 
