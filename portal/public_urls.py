@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("departments/<int:pk>/", views.department, name="department"),
     path("disclosures/<int:pk>/", views.disclosure, name="disclosure"),
+    path("disclosures/<int:pk>.pdf", views.disclosure_pdf, name="disclosure_pdf"),
     path("disclosures/<int:pk>/preview/", views.preview, name="preview"),
     path("guide/", views.guide, name="guide"),
     path("glossary/", views.glossary, name="glossary"),
@@ -31,4 +32,7 @@ urlpatterns += [
         name="disclosure_schema",
     ),
     path("open-data/<slug:resource>.csv", download_views.open_data_csv, name="open_data_csv"),
+    # 开放数据 for people: what each dataset holds, its fields, licence and checksum.
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/<slug:name>/", views.dataset, name="dataset"),
 ]

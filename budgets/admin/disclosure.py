@@ -29,6 +29,7 @@ from ..models import (
     BasicExpenditureLine,
     Disclosure,
     DisclosureCheck,
+    EquipmentLine,
     Exemption,
     ExpenditureLine,
     IncomeLine,
@@ -281,7 +282,7 @@ class ExpenditureLineInline(PartInline):
 class KeyProjectInline(PartInline):
     model = KeyProject
     part = PART_3
-    fields = ["order", "name", "amount", "source", "functional_item"]
+    fields = ["order", "name", "amount", "source", "functional_item", "unit"]
     autocomplete_fields = ["functional_item"]
 
 
@@ -347,6 +348,21 @@ class VehicleLineInline(PartInline):
     model = VehicleLine
     part = PART_5
     fields = ["kind", "held", "planned"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Only the kinds whose name is in use in the disclosure's year (the form class is
+        # built per request, so narrowing its field here touches no other request).
+        formset = super().get_formset(request, obj, **kwargs)
+        kind = formset.form.base_fields.get("kind")
+        if obj is not None and kind is not None:
+            kind.queryset = kind.queryset.of_year(obj.year)
+        return formset
+
+
+class EquipmentLineInline(PartInline):
+    model = EquipmentLine
+    part = PART_5
+    fields = ["order", "category", "threshold", "count"]
 
 
 class PublishedSentenceInline(PartInline):
@@ -457,9 +473,12 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                     "basic_change_reason",
                     "basic_uses",
                     "project_change_reason",
+                    ("no_government_fund", "no_state_capital"),
                 ],
                 "description": _(
                     "基本支出和项目支出由支出预算各行合计；重点项目按说明中的顺序填写。"
+                    "政府性基金、国有资本经营预算的支出按该资金来源填写支出行的合计、用途和原因，"
+                    "不必拆分基本支出和项目支出。"
                 ),
             },
         ),
@@ -482,6 +501,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                     "operating_cost_uses",
                     "no_operating_cost",
                     "procurement_summary",
+                    ("procurement_sme_amount", "procurement_micro_amount"),
                     "no_procurement",
                     ("performance_amount", "no_performance"),
                     "vehicles_counted_on",
@@ -521,6 +541,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
         OfficialExpenseLineInline,
         ProcurementLineInline,
         VehicleLineInline,
+        EquipmentLineInline,
         PublishedSentenceInline,
         DisclosureCheckInline,
     ]
@@ -666,7 +687,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                 extra={
                     "kind": "status",
                     "user": request.user,
-                    "ip": request.META.get("REMOTE_ADDR"),
+                    "request": request,
                 },
             )
             self.message_user(request, f"“{obj}”已{step.label}。", messages.SUCCESS)

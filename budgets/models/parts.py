@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..figures import Comparison
-from ..money import MoneyField
+from ..money import MoneyField, format_wan
 from ..published_guard import readable_refusal
 from .catalogue import ProjectSubsection
 from .constraints import non_negative
@@ -402,6 +402,50 @@ class VehicleLine(DisclosurePart):
         return self.kind.name
 
 
+class EquipmentLine(DisclosurePart):
+    """Equipment above a unit-value threshold (单位价值50万元以上的通用设备 …): how many
+    台（套） the body holds at the assets' counting date, with the threshold the document states."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="equipment_lines",
+    )
+    order = models.PositiveIntegerField(_("序号"), default=1)
+    category = models.CharField(
+        _("设备类别"),
+        max_length=50,
+        help_text=_("按公开文本填写，如“通用设备”“专用设备”；未分类的填“设备”。"),
+    )
+    threshold = MoneyField(
+        _("单位价值（万元）以上"),
+        help_text=_("公开文本所写的单位价值标准，如“单位价值50万元以上”填 50。"),
+    )
+    count = models.IntegerField(_("数量（台/套）"), help_text=_("单位价值在标准以上的台（套）数。"))
+
+    class Meta:
+        verbose_name = _("大型设备")
+        verbose_name_plural = _("国有资产：单位价值较高的设备")
+        ordering = ["disclosure", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "category", "threshold"],
+                name="equipmentline_unique_category",
+                violation_error_message=_("同一设备类别、同一价值标准只能填写一行。"),
+            ),
+            non_negative("threshold", name="equipmentline_threshold_non_negative"),
+            models.CheckConstraint(
+                condition=Q(count__gte=0),
+                name="equipmentline_count_non_negative",
+                violation_error_message=_("设备数量（台/套）不能为负数。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category}（单位价值{format_wan(self.threshold)}万元以上）"
+
+
 class KeyProject(DisclosurePart):
     """A key project (重点项目) funded by the project expenditure, in document order."""
 
@@ -431,6 +475,15 @@ class KeyProject(DisclosurePart):
         null=True,
         blank=True,
         help_text=_("项目支出所列的功能分类科目（项）；公开文本未说明的留空。"),
+    )
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("实施单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("实施本项目的单位；填写后绩效目标一段据此计算涉及的单位数。"),
     )
 
     class Meta:
