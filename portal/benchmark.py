@@ -59,6 +59,7 @@ from organizations.models import (
 )
 
 from . import pages
+from .opendata import store
 
 MARK = "BENCH-"  # the code prefix of every benchmark department
 CITY = "基准市"
@@ -488,17 +489,27 @@ class City:
         return self.counts
 
 
-def seed(*, departments=300, years=10, last_year=LIST_YEAR, lazy_bodies=False, log=print):
+def seed(
+    *, departments=300, years=10, last_year=LIST_YEAR, lazy_bodies=False, open_data=True, log=print
+):
     """Build the benchmark city; returns the number of rows written per model. Raises
-    BenchmarkRefused on a database with real published disclosures or benchmark data."""
+    BenchmarkRefused on a database with real published disclosures or benchmark data.
+    The open-data files are then written for the whole site, as `build_open_data` does (the
+    workflow writes them after each publication commits); no PDFs are rendered (seconds each:
+    a benchmark version's PDF link answers 404)."""
     reason = refusal()
     if reason:
         raise BenchmarkRefused(reason)
     with transaction.atomic():
-        return City(
+        counts = City(
             departments=departments,
             years=years,
             last_year=last_year,
             lazy_bodies=lazy_bodies,
             log=log,
         ).run()
+    if open_data:
+        started = time.monotonic()
+        store.build_all()
+        counts["open_data_seconds"] = round(time.monotonic() - started, 1)
+    return counts
