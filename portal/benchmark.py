@@ -185,10 +185,12 @@ class City:
                     self.functional[year] = by_code
                 elif scheme == ClassificationScheme.ECONOMIC:
                     self.economic[year] = by_code
-        last = self.years[-1]
-        self.xiang_codes = sorted(c for c in self.functional[last] if len(c) == 7)
+        # Codes every year's list has (the shipped lists differ a little from year to year).
+        functional = set.intersection(*(set(items) for items in self.functional.values()))
+        economic = set.intersection(*(set(items) for items in self.economic.values()))
+        self.xiang_codes = sorted(c for c in functional if len(c) == 7)
         self.economic_codes = sorted(
-            c for c in self.economic[last] if len(c) == 5 and c[:3] in {"301", "302", "303"}
+            c for c in economic if len(c) == 5 and c[:3] in {"301", "302", "303"}
         )
 
     # ------------------------------------------------------------------ bodies
