@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-test serve lint
+.PHONY: run test install install-test serve lint bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,8 @@ lint: install-test
 # Lint and the whole suite; set DATABASE_URL=postgres://… to run it on PostgreSQL.
 test: lint
 	$(BIN)/pytest
+
+# Serving a whole city (README “性能基准”): seeds PostgreSQL benchmark databases once, serves the
+# portal in production mode and prints the ratios against a static file. Not a test.
+bench: install-test
+	$(BIN)/python tests/benchmarks/bench_serving.py $(BENCH_ARGS)

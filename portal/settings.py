@@ -41,12 +41,13 @@ def _url_int(options, name):
     return number
 
 
-def database_from_url(url):
+def database_from_url(url, *, default_conn_max_age=0):
     """Turn `postgres://user:pass@host:port/name?opt=v` or `sqlite:///path` into a DATABASES entry.
 
     Connection reuse comes from the query string: `conn_max_age=N` keeps each connection for
     N seconds (CONN_MAX_AGE), `pool=true` uses psycopg's pool, sized by `pool_min_size` and
     `pool_max_size`; every other option goes to libpq unchanged (e.g. `sslmode=require`).
+    Without either, connections are kept `default_conn_max_age` seconds.
     """
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
@@ -56,7 +57,7 @@ def database_from_url(url):
             f"DATABASE_URL 的协议“{parts.scheme}”不受支持（仅 postgres 或 sqlite）。"
         )
     options = dict(parse_qsl(parts.query))
-    conn_max_age = _url_int(options, "conn_max_age") if "conn_max_age" in options else 0
+    conn_max_age = _url_int(options, "conn_max_age") if "conn_max_age" in options else None
     pool = {
         key: _url_int(options, name) for name, key in POOL_SIZE_OPTIONS.items() if name in options
     }
@@ -72,6 +73,8 @@ def database_from_url(url):
         raise ImproperlyConfigured("DATABASE_URL 的 pool=true 与 conn_max_age 不能同时使用。")
     if pool:
         options["pool"] = pool
+    if conn_max_age is None:  # neither given: the default, unless the pool reuses connections
+        conn_max_age = 0 if pool else default_conn_max_age
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parts.path.lstrip("/")),
@@ -80,6 +83,8 @@ def database_from_url(url):
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
         "CONN_MAX_AGE": conn_max_age,
+        # A kept connection is checked before each request reuses it (a restarted database).
+        "CONN_HEALTH_CHECKS": conn_max_age > 0,
         "OPTIONS": options,
     }
 
@@ -155,7 +160,12 @@ TEMPLATES = [
 WSGI_APPLICATION = "portal.wsgi.application"
 
 DATABASES = {
-    "default": database_from_url(os.environ["DATABASE_URL"])
+    # Production keeps each thread's connection for a minute (README “数据库连接复用”):
+    # a new PostgreSQL connection per request costs more than many a cached page.
+    "default": database_from_url(
+        os.environ["DATABASE_URL"],
+        default_conn_max_age=0 if DEBUG else int(os.environ.get("DJANGO_CONN_MAX_AGE", 60)),
+    )
     if os.environ.get("DATABASE_URL")
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 }
@@ -215,6 +225,16 @@ CACHES = {
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# Published pages (portal/page_cache.py): seconds a rendered page stays in the cache (0: render
+# every request), the max-age browsers and proxies may use it without asking (0: they
+# revalidate each time, a 304 when unchanged), and a token to bump when a deployment changes
+# the page frame, so cached pages of the old frame are no longer used.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600))
+PUBLIC_PAGE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", 0))
+PAGE_CACHE_VERSION = os.environ.get("DJANGO_PAGE_CACHE_VERSION", "1")
+# Bytes of pages each process keeps in its own memory in front of the shared cache.
+PUBLIC_PAGE_LOCAL_CACHE_BYTES = int(os.environ.get("DJANGO_PAGE_LOCAL_CACHE_BYTES", 32 * 2**20))
 
 # Security: strict by default outside development; `manage.py check --deploy` stays clean.
 SESSION_COOKIE_HTTPONLY = True

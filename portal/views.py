@@ -17,7 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from budgets.rules import amounts_are_filled_in
 from organizations.access import reaches
 
-from . import pages
+from . import page_cache, pages
 from .download_views import content_disposition
 from .opendata import datasets
 from .part_preview import part_html
@@ -34,9 +34,8 @@ def department(request, pk):
 
 
 def disclosure(request, pk):
-    return render(
-        request, "portal/disclosure.html", pages.disclosure_data(pages.get_disclosure(pk))
-    )
+    """A published version's page: cached, revalidated with 304s, compressed (page_cache)."""
+    return page_cache.disclosure_page(request, pk)
 
 
 def glossary(request):

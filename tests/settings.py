@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["DJANGO_DEBUG"] = "0"
 
 from portal.settings import *  # noqa: E402,F403
-from portal.settings import STORAGES  # noqa: E402
+from portal.settings import DATABASES, STORAGES  # noqa: E402
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
@@ -29,6 +29,10 @@ STORAGES = {
         "OPTIONS": {"location": OPENDATA_ROOT},
     },
 }
+# Production keeps connections open (CONN_MAX_AGE); tests close them after each request, so
+# no live-server or thread connection outlives its test and blocks the test database's removal.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic in tests
 # A PDF takes a second or more: tests that need one turn it on (tests/test_pdf.py).

@@ -76,6 +76,21 @@ def test_database_url_options_unknown_to_django_still_go_to_libpq():
     assert db["CONN_MAX_AGE"] == 0
 
 
+def test_production_keeps_database_connections_unless_the_url_says_otherwise():
+    from portal.settings import database_from_url
+
+    kept = database_from_url("postgres://u@h/portal", default_conn_max_age=60)
+    assert kept["CONN_MAX_AGE"] == 60 and kept["CONN_HEALTH_CHECKS"]
+    assert (
+        database_from_url("postgres://u@h/p?conn_max_age=0", default_conn_max_age=60)[
+            "CONN_MAX_AGE"
+        ]
+        == 0
+    )
+    pooled = database_from_url("postgres://u@h/p?pool=true", default_conn_max_age=60)
+    assert pooled["CONN_MAX_AGE"] == 0 and pooled["OPTIONS"]["pool"] is True
+
+
 def test_database_url_conn_max_age_keeps_connections_open():
     from portal.settings import database_from_url
 

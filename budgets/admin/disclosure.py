@@ -15,7 +15,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from organizations.access import scope
-from organizations.admin import DepartmentScopedAdmin, DepartmentScopedMixin, ScopedChoices
+from organizations.admin import (
+    DepartmentScopedAdmin,
+    DepartmentScopedMixin,
+    RegionFilter,
+    ScopedChoices,
+)
 from organizations.forms import ConflictCheckForm
 from organizations.models import Department, UnitYear
 
@@ -479,7 +484,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
         "due_date",
         "published_on",
     ]
-    list_filter = ["year", "kind", "status", "department__region"]
+    list_filter = ["year", "kind", "status", ("department__region", RegionFilter)]
     search_fields = ["department__name", "department__short_name", "unit__name", "index_number"]
     list_select_related = ["department", "unit"]
     autocomplete_fields = ["department", "unit"]

@@ -1,0 +1,171 @@
+"""Published pages are cheap (issue 12): a published version's page is rendered once and then
+served from Django's cache (Redis where `REDIS_URL` is set, so every app server shares it),
+with `ETag`, `Last-Modified` and `Cache-Control` so browsers and proxies revalidate with a
+304, and compressed once (gzip) when the client accepts it.
+
+The page of a published version changes only when a newer revision of the same body, year
+and kind is published (the "已被更正" notice and the corrections list). The cache key therefore
+names the version and the latest published revision (and their publication times, which no
+other version shares): publishing a correction changes the key of every older version's page,
+so the notice appears at once, without invalidating anything. `PAGE_CACHE_VERSION` is part of
+the key too: bump it when a deployment changes the page frame (base template, header); entries
+also expire after `PUBLIC_PAGE_CACHE_SECONDS`.
+
+Each process also keeps the pages it served last in memory (`PUBLIC_PAGE_LOCAL_CACHE_BYTES`,
+for the same time): safe, because an entry's key changes whenever its page would. A cached hit
+runs one query (the version and its latest revision). The page carries no CSRF token and
+nothing of the visitor, so compressing it gives nothing away (BREACH needs a secret in a
+compressed response).
+"""
+
+import datetime
+import functools
+import re
+import threading
+import time
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
+from django.utils.text import compress_string
+
+from budgets.models import Disclosure
+
+from . import pages
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+KEY_PREFIX = "page:disclosure:"
+
+
+@functools.cache
+def _state_sql():
+    """The version's publication time and its latest published revision's id and time, in
+    one statement: written out, because compiling the same query through the ORM (two
+    subqueries) took longer than the rest of a cached hit."""
+    table = connection.ops.quote_name(Disclosure._meta.db_table)
+    published = Disclosure.Status.PUBLISHED.value
+    return (
+        f"SELECT d.published_at, l.id, l.published_at FROM {table} d LEFT JOIN {table} l ON "
+        f"l.id = (SELECT r.id FROM {table} r WHERE r.department_id = d.department_id "
+        "AND r.year = d.year AND r.kind = d.kind "
+        "AND COALESCE(r.unit_id, 0) = COALESCE(d.unit_id, 0) "
+        f"AND r.status = '{published}' ORDER BY r.revision DESC LIMIT 1) "
+        f"WHERE d.id = %s AND d.status = '{published}'"
+    )
+
+
+def _timestamp(value):
+    """Seconds since the epoch of a datetime column as the driver returns it (SQLite: text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value.timestamp()
+
+
+def page_state(pk):
+    """(ETag tag, Last-Modified as a timestamp) of published version `pk`'s page, in one
+    query; Http404 when `pk` is not a published version."""
+    with connection.cursor() as cursor:
+        cursor.execute(_state_sql(), [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("没有这份公开文件，或它尚未公开。")
+    published_at, latest_pk, latest_at = row
+    stamps = [s for s in (_timestamp(published_at), _timestamp(latest_at)) if s is not None]
+    # Microseconds: two loads of the same data (tests, a restored database) never share a tag.
+    micro = "-".join(str(round(stamp * 1_000_000)) for stamp in stamps)
+    tag = f"{pk}-{latest_pk}-{micro}-{settings.PAGE_CACHE_VERSION}"
+    return tag, int(max(stamps)) if stamps else None
+
+
+def render_page(request, pk):
+    """The disclosure page's HTML, rendered now (the body itself is the stored one)."""
+    context = pages.disclosure_data(pages.get_disclosure(pk))
+    return render_to_string("portal/disclosure.html", context, request).encode("utf-8")
+
+
+class LocalPages:
+    """The pages this process served last, up to `limit` bytes: an entry's key names its
+    version and latest revision, so an entry never goes stale and needs no invalidation;
+    it saves the round trip to the shared cache on the busiest pages."""
+
+    def __init__(self):
+        self.entries, self.size, self.lock = OrderedDict(), 0, threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            held = self.entries.get(key)
+            if held is None:
+                return None
+            expires, entry = held
+            if expires < time.monotonic():  # as long as the shared cache keeps it
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry, *, limit, seconds):
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = (time.monotonic() + seconds, entry)
+            self.size += len(entry[0]) + len(entry[1])
+            while self.size > limit and self.entries:
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key):
+        _, (html, compressed) = self.entries.pop(key)
+        self.size -= len(html) + len(compressed)
+
+
+local_pages = LocalPages()
+
+
+def _cached_entry(request, pk, tag):
+    """(html, gzip) of the page: from this process, else the shared cache, else rendered."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if not seconds:
+        html = render_page(request, pk)
+        return html, compress_string(html)
+    key = KEY_PREFIX + tag
+    entry = local_pages.get(key) or cache.get(key)
+    if entry is None:
+        html = render_page(request, pk)
+        entry = (html, compress_string(html))
+        cache.set(key, entry, seconds)
+    local_pages.put(key, entry, limit=settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES, seconds=seconds)
+    return entry
+
+
+def disclosure_page(request, pk):
+    """The response for published version `pk`: 304 when the client's copy is current,
+    else the page from the cache (rendered and stored on a miss), gzip when accepted."""
+    tag, last_modified = page_state(pk)
+    etag = f'W/"{tag}"'  # weak: the gzip and plain bytes are the same page
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        html, compressed = _cached_entry(request, pk, tag)
+        gzip = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        response = HttpResponse(
+            compressed if gzip else html, content_type="text/html; charset=utf-8"
+        )
+        if gzip:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    max_age = settings.PUBLIC_PAGE_MAX_AGE
+    # max-age 0: any cache may keep the page but asks us (a 304 at most) before each use.
+    patch_cache_control(response, public=True, max_age=max_age, must_revalidate=max_age == 0)
+    return response
