@@ -187,8 +187,13 @@ def version_manifest(pk, checksum):
 # ---------------------------------------------------------------- the data package
 
 
-def rows_name(pk, checksum):
-    return f"package/rows/{pk}-{stamp(checksum)}.json"
+def rows_stamp(checksum, pdf_checksum):
+    """A version's package rows list its PDF too (not part of the content checksum)."""
+    return stamp(checksum) + (f"-{pdf_checksum[:8]}" if pdf_checksum else "")
+
+
+def rows_name(pk, version_stamp):
+    return f"package/rows/{pk}-{version_stamp}.json"
 
 
 def _fields():
@@ -204,17 +209,20 @@ def _write_rows(disclosure, tables, fields=None):
         for name, found in records.items()
         if found
     }
-    write(rows_name(disclosure.pk, disclosure.content_checksum), dump_json(rows, indent=None))
+    version_stamp = rows_stamp(disclosure.content_checksum, disclosure.pdf_checksum)
+    write(rows_name(disclosure.pk, version_stamp), dump_json(rows, indent=None))
 
 
 def package_state():
     """{year: [[id, stamp], …]}: the current versions the package holds, in package order
     (newest year first). One query."""
     rows = (
-        current_disclosures().order_by(*PACKAGE_ORDER).values_list("year", "pk", "content_checksum")
+        current_disclosures()
+        .order_by(*PACKAGE_ORDER)
+        .values_list("year", "pk", "content_checksum", "pdf_checksum")
     )
     return {
-        str(year): [[pk, stamp(checksum)] for _, pk, checksum in group]
+        str(year): [[pk, rows_stamp(checksum, pdf)] for _, pk, checksum, pdf in group]
         for year, group in groupby(rows, key=lambda row: row[0])
     }
 
