@@ -53,7 +53,7 @@ class FunctionalRow:
 
     code: str
     name: str
-    amount: Decimal = ZERO
+    amount: Decimal | None = ZERO  # None while any line under it is not filled in
     basic: Decimal | None = ZERO
     project: Decimal | None = ZERO
     prior: Decimal | None = ZERO  # None once any line under it lacks last year's figure
@@ -67,11 +67,19 @@ class FunctionalRow:
     def comparison(self):
         return Comparison(self.amount, self.prior)
 
+    missing: int = 0  # lines under this row whose amounts are not filled in yet
+
     def add(self, line):
-        # A line not filled in yet (a prepared year's draft) adds nothing; the page says so.
-        self.amount += line.amount or ZERO
         prior = getattr(line, "prior_amount", None)
         self.prior = None if self.prior is None or prior is None else self.prior + prior
+        if line.amount is None:
+            # A line not filled in yet (a prepared year's draft) adds nothing: the row's own
+            # figures are unknown until it is, and the table says how many are missing.
+            self.missing += 1
+            self.amount = self.basic = self.project = None
+            return
+        if self.amount is not None:
+            self.amount += line.amount
         if getattr(line, "is_split", False) and self.basic is not None:
             self.basic += line.basic
             self.project += line.project

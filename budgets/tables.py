@@ -121,6 +121,22 @@ FUNCTIONAL_COLUMNS = (
 )
 
 
+def _missing(lines):
+    """The note clause on lines whose amounts are not filled in yet (a prepared year's
+    draft, seen in the preview): they show “—”, and so do the rows above them."""
+    count = sum(1 for line in lines if line.amount is None)
+    return f"{count}行本年预算数尚未填写（表中显示为“—”）" if count else ""
+
+
+def _with_missing(built, lines):
+    """`built` with the missing-lines clause added to its note."""
+    clause = _missing(lines)
+    if not clause:
+        return built
+    note = f"{built.note.rstrip('。')}；{clause}。" if built.note else f"说明：{clause}。"
+    return Built(built.columns, built.rows, built.total, note)
+
+
 def _functional_table(f, lines, tree=None):
     """类 › 款 › 项 rows of some expenditure lines (their `tree`, when already built), their
     合计 row and what is not published."""
@@ -133,6 +149,8 @@ def _functional_table(f, lines, tree=None):
         notes.append("本文件未按支出功能分类公布支出")
     if not all(line.is_split for line in lines):
         notes.append("各科目的基本支出和项目支出划分未公布（表中留空），合计行为全部支出的划分")
+    if _missing(lines):
+        notes.append(_missing(lines))
     basic, project = total(x.basic for x in lines), total(x.project for x in lines)
     rows = list(_functional_rows(f.functional_tree(classified) if tree is None else tree))
     return Built(
@@ -180,7 +198,7 @@ def _income(d, f):
         Column("source", "收入来源"), f"{d.year}年预算数", f"{d.prior_year}年预算数"
     )
     rows = [_comparison_row(line.source.name, line.comparison) for line in f.income_lines]
-    return Built(columns, rows, _comparison_row("合计", f.income))
+    return _with_missing(Built(columns, rows, _comparison_row("合计", f.income)), f.income_lines)
 
 
 @table("expenditure", "部门支出总表", empty="本年度没有支出预算数据。")
@@ -291,7 +309,7 @@ def _basic_economic(d, f):
             yield from rows(row.children, level + 1)
 
     whole = Row(("合计", "", f.basic_by_economic_class, f.personnel_cost, f.public_cost))
-    return Built(columns, list(rows(f.economic_rows)), whole)
+    return _with_missing(Built(columns, list(rows(f.economic_rows)), whole), f.basic_lines)
 
 
 @table("official-expenses", "一般公共预算“三公”经费支出表", empty="本年度没有“三公”经费预算。")
@@ -302,7 +320,8 @@ def _official_expenses(d, f):
     rows = [
         _comparison_row(label, c, int(indented)) for label, c, indented in f.official_expense_table
     ]
-    return Built(columns, rows, _comparison_row("合计", f.official_expenses))
+    built = Built(columns, rows, _comparison_row("合计", f.official_expenses))
+    return _with_missing(built, f.official_expense_lines)
 
 
 @table("procurement", "政府采购预算表", empty="本年度没有政府采购预算。")
