@@ -125,7 +125,9 @@ def test_a_prepared_draft_opens_in_the_admin_and_lists_what_is_missing(admin_cli
     assert page.status_code == 200
     messages = [p.message for p in check_disclosure(prepared)]
     assert "收入“一般公共预算拨款”尚未填写本年预算数（没有请填0）。" in messages
-    assert any(m.endswith("支出“201 一般公共服务支出”尚未填写本年预算数（没有请填0）。") for m in messages)
+    assert any(
+        m.endswith("支出“201 一般公共服务支出”尚未填写本年预算数（没有请填0）。") for m in messages
+    )
     assert "“三公”经费“公务接待费”尚未填写本年预算数（没有请填0）。" in messages
 
 
