@@ -432,10 +432,12 @@ SHEET_TITLES = {
 
 
 def download_entries(catalogue):
-    """The tables a disclosure's downloads hold: its region's catalogue in its order, the
-    importable ones under their sheet titles, then those of the eight it leaves out."""
+    """The tables a disclosure's downloads hold: its region's catalogue in its order, under
+    the titles the region prints (as the page and the fill-in workbook do), then those of
+    the eight importable tables it leaves out, under their sheet titles. The import finds a
+    table under either title (`accepted_titles`), so files downloaded before still import."""
     keys = {entry.key for entry in catalogue}
-    entries = [Entry(e.key, SHEET_TITLES.get(e.key, e.title), e.empty_note) for e in catalogue]
+    entries = [Entry(e.key, e.title or REGISTRY[e.key].title, e.empty_note) for e in catalogue]
     entries += [Entry(key, title) for key, title in SHEET_TITLES.items() if key not in keys]
     return tuple(entries)
 
