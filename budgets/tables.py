@@ -128,13 +128,28 @@ def _missing(lines):
     return f"{count}行本年预算数尚未填写（表中显示为“—”）" if count else ""
 
 
+PRIOR_COLUMNS = {"prior_amount", "prior_execution"}
+
+
+def _unknown_total(columns, row):
+    """A 合计 row whose lines are not all filled in: this year's sums and changes are
+    unknown (“—”), not the sum of what is there; last year's stay."""
+    if row is None:
+        return None
+    values = tuple(
+        None if c.kind in (AMOUNT, PERCENT) and c.key not in PRIOR_COLUMNS else v
+        for c, v in zip(columns, row.values, strict=True)
+    )
+    return Row(values, row.level)
+
+
 def _with_missing(built, lines):
-    """`built` with the missing-lines clause added to its note."""
+    """`built` with the missing-lines clause added to its note and its 合计 unknown."""
     clause = _missing(lines)
     if not clause:
         return built
     note = f"{built.note.rstrip('。')}；{clause}。" if built.note else f"说明：{clause}。"
-    return Built(built.columns, built.rows, built.total, note)
+    return Built(built.columns, built.rows, _unknown_total(built.columns, built.total), note)
 
 
 def _functional_table(f, lines, tree=None):
@@ -153,10 +168,11 @@ def _functional_table(f, lines, tree=None):
         notes.append(_missing(lines))
     basic, project = total(x.basic for x in lines), total(x.project for x in lines)
     rows = list(_functional_rows(f.functional_tree(classified) if tree is None else tree))
+    whole = Row(("合计", "", f.expenditure_of(lines), basic, project))
     return Built(
         FUNCTIONAL_COLUMNS,
         rows,
-        Row(("合计", "", f.expenditure_of(lines), basic, project)),
+        _unknown_total(FUNCTIONAL_COLUMNS, whole) if _missing(lines) else whole,
         f"说明：{'；'.join(notes)}。" if notes else "",
     )
 
@@ -206,6 +222,8 @@ def _expenditure(d, f):
     built = _functional_table(f, f.expenditure_lines, f.functional_rows)
     # The whole disclosure's split is known even where its lines give only totals.
     whole = Row(("合计", "", f.expenditure.current, f.basic.current, f.project.current))
+    if _missing(f.expenditure_lines):
+        whole = _unknown_total(built.columns, whole)
     return Built(built.columns, built.rows, whole, built.note)
 
 
@@ -241,7 +259,7 @@ def _fund_table(source_code):
     year's budget, the change and its percentage."""
 
     def build(d, f):
-        lines = [line for line in f.expenditure_lines if line.source.code == source_code]
+        lines = f.expenditure_by_source.get(source_code, [])
         if not lines:
             return Built(COMPARED_COLUMNS, [])
         if len(lines) == len(f.expenditure_lines):  # one source pays all: the table's tree
@@ -251,7 +269,10 @@ def _fund_table(source_code):
         built = _functional_table(f, lines, tree)
         flat = list(_flatten(tree))
         rows = [_compared(row, tree.comparison) for row, tree in zip(built.rows, flat, strict=True)]
-        priors = [line.prior_amount for line in lines]
+        # Last year's total over the lines the total counts (a line without a code only
+        # restates the split of classified ones).
+        counted = [x for x in lines if x.functional_item_id] or lines
+        priors = [line.prior_amount for line in counted]
         whole = Comparison(built.total.values[2], None if None in priors else total(priors))
         return Built(COMPARED_COLUMNS, rows, _compared(built.total, whole), built.note)
 
