@@ -76,17 +76,15 @@ def _carry_lines(figures, draft):
         [line.functional_item for line in figures.expenditure_lines if line.functional_item_id],
         draft.year,
     )
-    classified_sources = {x.source_id for x in figures.expenditure_lines if x.functional_item_id}
     for line in figures.expenditure_lines:
         item = line.functional_item
-        # A line without a code beside classified ones only restates their basic/project
-        # split: its amount is no prior-year figure of its own (it would count twice).
-        restates = item is None and line.source_id in classified_sources
+        # A line without a code beside classified ones restates their basic/project split;
+        # its prior is last year's split total, which no table adds to the classified ones.
         ExpenditureLine.objects.create(
             disclosure=draft,
             source_id=line.source_id,
             functional_item=functional[item.code] if item else None,
-            prior_amount=None if restates else line.amount,
+            prior_amount=line.amount,
         )
     economic = _this_years_items(
         EconomicItem, [line.economic_item for line in figures.basic_lines], draft.year

@@ -47,7 +47,7 @@ def test_expenditure_lines_carry_last_years_amounts_as_priors_and_start_empty(pr
         "208": Decimal("358.15"),
         "210": Decimal("87.5"),
         "221": Decimal("108.25"),
-        None: None,  # it restates the split of the 类 lines: no prior of its own
+        None: Decimal("11091.84"),  # restates the split of the 类 lines
     }
     assert all(
         (line.basic, line.project, line.total, line.amount) == (None, None, None, None)
