@@ -11,7 +11,11 @@ from organizations.models import Duty, Section, StaffingQuota, UnitYear
 
 from . import workflow
 from .models import (
+    BasicExpenditureLine,
     Disclosure,
+    EconomicItem,
+    ExpenditureLine,
+    FunctionalItem,
     IncomeLine,
     KeyProject,
     OfficialExpenseLine,
@@ -51,6 +55,53 @@ def _carry_units(department, year):
             )
 
 
+def _this_years_items(model, previous_items, year):
+    """{code: item} of `year`'s list in force for the codes last year's lines used; a code
+    the new list lacks keeps last year's item, which the rules then flag (never renamed)."""
+    codes = {item.code for item in previous_items}
+    current = model.objects.of_year(year).filter(code__in=codes)
+    found = {item.code: item for item in current}
+    return {item.code: found.get(item.code, item) for item in previous_items}
+
+
+def _carry_lines(figures, draft):
+    """Last year's lines as this year's, each with last year's amount as its prior-year
+    figure (上年预算数) and its own amounts empty until the contact person fills them in."""
+    for line in figures.income_lines:
+        IncomeLine.objects.create(
+            disclosure=draft, source_id=line.source_id, amount=None, prior_amount=line.amount
+        )
+    functional = _this_years_items(
+        FunctionalItem,
+        [line.functional_item for line in figures.expenditure_lines if line.functional_item_id],
+        draft.year,
+    )
+    for line in figures.expenditure_lines:
+        item = line.functional_item
+        # A line without a code beside classified ones restates their basic/project split;
+        # its prior is last year's split total, which no table adds to the classified ones.
+        ExpenditureLine.objects.create(
+            disclosure=draft,
+            source_id=line.source_id,
+            functional_item=functional[item.code] if item else None,
+            prior_amount=line.amount,
+        )
+    economic = _this_years_items(
+        EconomicItem, [line.economic_item for line in figures.basic_lines], draft.year
+    )
+    for line in figures.basic_lines:
+        BasicExpenditureLine.objects.create(
+            disclosure=draft,
+            economic_item=economic[line.economic_item.code],
+            amount=None,
+            prior_amount=line.amount,
+        )
+    for line in figures.official_expense_lines:
+        OfficialExpenseLine.objects.create(
+            disclosure=draft, item_id=line.item_id, amount=None, prior_amount=line.amount
+        )
+
+
 def _latest_published(department, year, kind):
     return (
         Disclosure.objects.current()
@@ -84,14 +135,7 @@ def prepare_year(*, department, year, user, kind=Disclosure.Kind.BUDGET):
         prior_operating_cost=previous.operating_cost,
         **{name: getattr(previous, name) for name in CARRIED_FIELDS},
     )
-    for line in figures.income_lines:
-        IncomeLine.objects.create(
-            disclosure=draft, source_id=line.source_id, amount=None, prior_amount=line.amount
-        )
-    for line in figures.official_expense_lines:
-        OfficialExpenseLine.objects.create(
-            disclosure=draft, item_id=line.item_id, amount=None, prior_amount=line.amount
-        )
+    _carry_lines(figures, draft)
     for line in figures.vehicle_lines:
         VehicleLine.objects.create(disclosure=draft, kind_id=line.kind_id)
     for project in figures.key_projects:

@@ -56,7 +56,7 @@ class FunctionalRow:
 
     code: str
     name: str
-    amount: Decimal = ZERO
+    amount: Decimal | None = ZERO  # None while any line under it is not filled in
     basic: Decimal | None = ZERO
     project: Decimal | None = ZERO
     prior: Decimal | None = ZERO  # None once any line under it lacks last year's figure
@@ -70,16 +70,41 @@ class FunctionalRow:
     def comparison(self):
         return Comparison(self.amount, self.prior)
 
+    missing: int = 0  # lines under this row whose amounts are not filled in yet
+
     def add(self, line):
-        # A line not filled in yet (a prepared year's draft) adds nothing; the page says so.
-        self.amount += line.amount or ZERO
-        prior = getattr(line, "prior_amount", None)
+        self.add_values(line_values(line))
+
+    def add_values(self, values):
+        """Add one line's (amount, prior, split, basic, project) (see `line_values`)."""
+        amount, prior, split, basic, project = values
         self.prior = None if self.prior is None or prior is None else self.prior + prior
-        if getattr(line, "is_split", False) and self.basic is not None:
-            self.basic += line.basic
-            self.project += line.project
+        if amount is None:
+            # A line not filled in yet (a prepared year's draft) adds nothing: the row's own
+            # figures are unknown until it is, and the table says how many are missing.
+            self.missing += 1
+            self.amount = self.basic = self.project = None
+            return
+        if self.amount is not None:
+            self.amount += amount
+        if split and self.basic is not None:
+            self.basic += basic
+            self.project += project
         else:  # the source gave only the total: the split of this row is unknown
             self.basic = self.project = None
+
+
+def line_values(line):
+    """(amount, prior, split, basic, project) of an expenditure or economic line, read once
+    (a 1,000-line table adds each line to its 类, 款 and 项 rows)."""
+    split = getattr(line, "is_split", False)
+    return (
+        line.amount,
+        getattr(line, "prior_amount", None),
+        split,
+        line.basic if split else None,
+        line.project if split else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -95,6 +120,7 @@ def roll_up(lines, item_of, lengths, names):
     rows = {}
     for line in lines:
         item = item_of(line)
+        values = line_values(line)
         for n in lengths:
             if n > len(item.code):
                 break
@@ -104,7 +130,7 @@ def roll_up(lines, item_of, lengths, names):
                 rows[code] = FunctionalRow(code, name)
                 if n > lengths[0]:
                     rows[code[: n - 2]].children.append(rows[code])
-            rows[code].add(line)
+            rows[code].add_values(values)
     for row in rows.values():
         row.children.sort(key=lambda r: r.code)
     top = lengths[0]
@@ -151,9 +177,25 @@ class DisclosureFigures:
         prior = total(priors) if any(p is not None for p in priors) else None
         return Comparison(total(line.amount for line in self.income_lines), prior)
 
+    @staticmethod
+    def _by_source(lines):
+        """{source code: its lines}, in one pass (a table asks per source, several times)."""
+        groups = {}
+        for line in lines:
+            groups.setdefault(line.source.code, []).append(line)
+        return groups
+
+    @cached_property
+    def income_by_source(self):
+        return self._by_source(self.income_lines)
+
+    @cached_property
+    def expenditure_by_source(self):
+        return self._by_source(self.expenditure_lines)
+
     def income_from(self, source_code):
         """Income of one source (by its code), with last year's figure."""
-        lines = [line for line in self.income_lines if line.source.code == source_code]
+        lines = self.income_by_source.get(source_code, [])
         priors = [line.prior_amount for line in lines if line.prior_amount is not None]
         return Comparison(total(line.amount for line in lines), total(priors) if priors else None)
 
@@ -227,7 +269,7 @@ class DisclosureFigures:
         """(basic, project) Comparisons of the expenditure paid from one source. Last year's
         split is known per disclosure, not per source, so it is used only when every line
         is paid from that source."""
-        lines = [line for line in self.expenditure_lines if line.source.code == source_code]
+        lines = self.expenditure_by_source.get(source_code, [])
         if len(lines) == len(self.expenditure_lines):
             return self.basic, self.project
         return Comparison(total(line.basic for line in lines), None), Comparison(
@@ -236,9 +278,7 @@ class DisclosureFigures:
 
     def expenditure_from(self, source_code):
         """Expenditure paid from one source (e.g. general_budget for 一般公共预算财政拨款)."""
-        return self.expenditure_of(
-            [line for line in self.expenditure_lines if line.source.code == source_code]
-        )
+        return self.expenditure_of(self.expenditure_by_source.get(source_code, []))
 
     def appropriation_from(self, source_code):
         """Expenditure from one appropriation source compared with last year's income from it
@@ -271,10 +311,12 @@ class DisclosureFigures:
     def appropriation_sources(self):
         """The appropriation sources (财政拨款: 一般公共预算, 政府性基金, 国有资本经营) that
         any line names, in their reference order."""
+        groups = (self.income_by_source, self.expenditure_by_source)
         sources = {
-            line.source
-            for line in self.income_lines + self.expenditure_lines
-            if line.source.is_appropriation
+            lines[0].source
+            for group in groups
+            for lines in group.values()
+            if lines[0].source.is_appropriation
         }
         return sorted(sources, key=lambda s: (s.order, s.pk))
 

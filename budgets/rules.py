@@ -130,6 +130,27 @@ def amounts_are_filled_in(disclosure):
                 "official_expense_lines",
                 f"“三公”经费“{line.item.name}”尚未填写本年预算数（没有请填0）。",
             )
+    for line in f.expenditure_lines:
+        if not line.is_filled:
+            yield table_problem(
+                ERROR,
+                "expenditure_lines",
+                SPENDING,
+                _item_label(line),
+                "基本支出/项目支出",
+                f"支出“{_item_label(line)}”尚未填写本年预算数（没有请填0）。",
+            )
+    for line in f.basic_lines:
+        if line.amount is None:
+            item = line.economic_item
+            yield table_problem(
+                ERROR,
+                "basic_lines",
+                ECONOMIC_TABLE,
+                f"{item.code} {item.name}",
+                "金额",
+                f"基本支出“{item.code} {item.name}”尚未填写本年预算数（没有请填0）。",
+            )
     if not f.expenditure_lines:
         yield Problem(ERROR, "expenditure_lines", "尚未填写支出预算。")
 
@@ -422,7 +443,7 @@ def item_lines_are_split(disclosure):
     (only a coarser line copied from a source that gives no more may)."""
     f = disclosure.figures
     for line in f.classified_lines:
-        if len(line.functional_item.code) == 7 and not line.is_split:
+        if len(line.functional_item.code) == 7 and line.is_filled and not line.is_split:
             if line in f.unsplit_fund_lines:
                 continue  # a fund budget's spending is entered as a total with its uses
             yield table_problem(

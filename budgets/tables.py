@@ -122,6 +122,37 @@ FUNCTIONAL_COLUMNS = (
 )
 
 
+def _missing(lines):
+    """The note clause on lines whose amounts are not filled in yet (a prepared year's
+    draft, seen in the preview): they show “—”, and so do the rows above them."""
+    count = sum(1 for line in lines if line.amount is None)
+    return f"{count}行本年预算数尚未填写（表中显示为“—”）" if count else ""
+
+
+PRIOR_COLUMNS = {"prior_amount", "prior_execution"}
+
+
+def _unknown_total(columns, row):
+    """A 合计 row whose lines are not all filled in: this year's sums and changes are
+    unknown (“—”), not the sum of what is there; last year's stay."""
+    if row is None:
+        return None
+    values = tuple(
+        None if c.kind in (AMOUNT, PERCENT) and c.key not in PRIOR_COLUMNS else v
+        for c, v in zip(columns, row.values, strict=True)
+    )
+    return Row(values, row.level)
+
+
+def _with_missing(built, lines):
+    """`built` with the missing-lines clause added to its note and its 合计 unknown."""
+    clause = _missing(lines)
+    if not clause:
+        return built
+    note = f"{built.note.rstrip('。')}；{clause}。" if built.note else f"说明：{clause}。"
+    return Built(built.columns, built.rows, _unknown_total(built.columns, built.total), note)
+
+
 def _functional_table(f, lines, tree=None):
     """类 › 款 › 项 rows of some expenditure lines (their `tree`, when already built), their
     合计 row and what is not published."""
@@ -134,12 +165,15 @@ def _functional_table(f, lines, tree=None):
         notes.append("本文件未按支出功能分类公布支出")
     if not all(line.is_split for line in lines):
         notes.append("各科目的基本支出和项目支出划分未公布（表中留空），合计行为全部支出的划分")
+    if _missing(lines):
+        notes.append(_missing(lines))
     basic, project = total(x.basic for x in lines), total(x.project for x in lines)
     rows = list(_functional_rows(f.functional_tree(classified) if tree is None else tree))
+    whole = Row(("合计", "", f.expenditure_of(lines), basic, project))
     return Built(
         FUNCTIONAL_COLUMNS,
         rows,
-        Row(("合计", "", f.expenditure_of(lines), basic, project)),
+        _unknown_total(FUNCTIONAL_COLUMNS, whole) if _missing(lines) else whole,
         f"说明：{'；'.join(notes)}。" if notes else "",
     )
 
@@ -181,7 +215,7 @@ def _income(d, f):
         Column("source", "收入来源"), f"{d.year}年预算数", f"{d.prior_year}年预算数"
     )
     rows = [_comparison_row(line.source.name, line.comparison) for line in f.income_lines]
-    return Built(columns, rows, _comparison_row("合计", f.income))
+    return _with_missing(Built(columns, rows, _comparison_row("合计", f.income)), f.income_lines)
 
 
 @table("expenditure", "部门支出总表", empty="本年度没有支出预算数据。")
@@ -189,6 +223,8 @@ def _expenditure(d, f):
     built = _functional_table(f, f.expenditure_lines, f.functional_rows)
     # The whole disclosure's split is known even where its lines give only totals.
     whole = Row(("合计", "", f.expenditure.current, f.basic.current, f.project.current))
+    if _missing(f.expenditure_lines):
+        whole = _unknown_total(built.columns, whole)
     return Built(built.columns, built.rows, whole, built.note)
 
 
@@ -224,7 +260,7 @@ def _fund_table(source_code):
     year's budget, the change and its percentage."""
 
     def build(d, f):
-        lines = [line for line in f.expenditure_lines if line.source.code == source_code]
+        lines = f.expenditure_by_source.get(source_code, [])
         if not lines:
             return Built(COMPARED_COLUMNS, [])
         if len(lines) == len(f.expenditure_lines):  # one source pays all: the table's tree
@@ -234,7 +270,10 @@ def _fund_table(source_code):
         built = _functional_table(f, lines, tree)
         flat = list(_flatten(tree))
         rows = [_compared(row, tree.comparison) for row, tree in zip(built.rows, flat, strict=True)]
-        priors = [line.prior_amount for line in lines]
+        # Last year's total over the lines the total counts (a line without a code only
+        # restates the split of classified ones).
+        counted = [x for x in lines if x.functional_item_id] or lines
+        priors = [line.prior_amount for line in counted]
         whole = Comparison(built.total.values[2], None if None in priors else total(priors))
         return Built(COMPARED_COLUMNS, rows, _compared(built.total, whole), built.note)
 
@@ -292,7 +331,7 @@ def _basic_economic(d, f):
             yield from rows(row.children, level + 1)
 
     whole = Row(("合计", "", f.basic_by_economic_class, f.personnel_cost, f.public_cost))
-    return Built(columns, list(rows(f.economic_rows)), whole)
+    return _with_missing(Built(columns, list(rows(f.economic_rows)), whole), f.basic_lines)
 
 
 @table("official-expenses", "一般公共预算“三公”经费支出表", empty="本年度没有“三公”经费预算。")
@@ -303,7 +342,8 @@ def _official_expenses(d, f):
     rows = [
         _comparison_row(label, c, int(indented)) for label, c, indented in f.official_expense_table
     ]
-    return Built(columns, rows, _comparison_row("合计", f.official_expenses))
+    built = Built(columns, rows, _comparison_row("合计", f.official_expenses))
+    return _with_missing(built, f.official_expense_lines)
 
 
 @table("procurement", "政府采购预算表", empty="本年度没有政府采购预算。")
@@ -437,10 +477,12 @@ SHEET_TITLES = {
 
 
 def download_entries(catalogue):
-    """The tables a disclosure's downloads hold: its region's catalogue in its order, the
-    importable ones under their sheet titles, then those of the eight it leaves out."""
+    """The tables a disclosure's downloads hold: its region's catalogue in its order, under
+    the titles the region prints (as the page and the fill-in workbook do), then those of
+    the eight importable tables it leaves out, under their sheet titles. The import finds a
+    table under either title (`accepted_titles`), so files downloaded before still import."""
     keys = {entry.key for entry in catalogue}
-    entries = [Entry(e.key, SHEET_TITLES.get(e.key, e.title), e.empty_note) for e in catalogue]
+    entries = [Entry(e.key, e.title or REGISTRY[e.key].title, e.empty_note) for e in catalogue]
     entries += [Entry(key, title) for key, title in SHEET_TITLES.items() if key not in keys]
     return tuple(entries)
 

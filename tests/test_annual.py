@@ -34,7 +34,52 @@ def test_prior_year_figures_are_2025s(prepared):
         "公务用车购置费": Decimal(218),
     }
     assert prepared.prior_operating_cost == Decimal("273.23") and prepared.operating_cost is None
-    assert f.expenditure_lines == [] and f.procurement_lines == []
+    assert f.procurement_lines == []
+
+
+def test_expenditure_lines_carry_last_years_amounts_as_priors_and_start_empty(prepared):
+    lines = prepared.figures.expenditure_lines
+    assert {
+        (line.functional_item.code if line.functional_item else None): line.prior_amount
+        for line in lines
+    } == {
+        "201": Decimal("10537.94"),
+        "208": Decimal("358.15"),
+        "210": Decimal("87.5"),
+        "221": Decimal("108.25"),
+        None: Decimal("11091.84"),  # restates the split of the 类 lines
+    }
+    assert all(
+        (line.basic, line.project, line.total, line.amount) == (None, None, None, None)
+        for line in lines
+    )
+    # The new draft's items are the 2026 list's, not last year's.
+    assert {line.functional_item.year for line in lines if line.functional_item} == {2026}
+
+
+def test_basic_lines_by_economic_class_carry_their_priors(reference, superuser):
+    from budgets.models import BasicExpenditureLine, EconomicItem
+
+    item = EconomicItem.objects.filter(year=2025, code="30101").first()
+    if item is None:
+        pytest.skip("no 30101 in the shipped 2025 economic list")
+    draft = _draft_with_basic_line(reference, superuser, item)
+    line = BasicExpenditureLine.objects.get(disclosure=draft)
+    assert (line.economic_item.code, line.economic_item.year) == ("30101", 2026)
+    assert (line.amount, line.prior_amount) == (None, Decimal("120.5"))
+
+
+def _draft_with_basic_line(reference, superuser, item):
+    """Prepare 2026 from a 2025 version that also has a basic line by economic class."""
+    from budgets.models import BasicExpenditureLine
+
+    correction = workflow.disclosure_correct(disclosure=reference, user=superuser, reason="补充")
+    BasicExpenditureLine.objects.create(
+        disclosure=correction, economic_item=item, amount=Decimal("120.5")
+    )
+    Disclosure.objects.filter(pk=correction.pk).update(status=Disclosure.Status.PUBLISHED)
+    draft, _ = annual.prepare_year(department=reference.department, year=2026, user=superuser)
+    return draft
 
 
 def test_structure_is_carried_over(prepared):
@@ -80,5 +125,34 @@ def test_a_prepared_draft_opens_in_the_admin_and_lists_what_is_missing(admin_cli
     assert page.status_code == 200
     messages = [p.message for p in check_disclosure(prepared)]
     assert "收入“一般公共预算拨款”尚未填写本年预算数（没有请填0）。" in messages
-    assert "尚未填写支出预算。" in messages
+    assert any(
+        m.endswith("支出“201 一般公共服务支出”尚未填写本年预算数（没有请填0）。") for m in messages
+    )
     assert "“三公”经费“公务接待费”尚未填写本年预算数（没有请填0）。" in messages
+
+
+def test_submit_is_blocked_listing_every_empty_line_until_they_are_filled(prepared, superuser):
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.disclosure_submit(disclosure=prepared, user=superuser)
+    message = str(refused.value)
+    assert "支出“201 一般公共服务支出”尚未填写本年预算数（没有请填0）。" in message
+    assert "支出“未分科目”尚未填写本年预算数（没有请填0）。" in message
+    assert "收入“一般公共预算拨款”尚未填写本年预算数（没有请填0）。" in message
+
+    for line in prepared.income_lines.all():
+        line.amount = line.prior_amount or 0
+        line.save()
+    for line in prepared.official_expense_lines.all():
+        line.amount = line.prior_amount
+        line.save()
+    for line in prepared.expenditure_lines.all():
+        if line.functional_item_id:
+            line.total = line.prior_amount
+        else:
+            line.basic, line.project = Decimal("2036.77"), Decimal("9055.07")
+        line.save()
+    draft = Disclosure.objects.for_page().get(pk=prepared.pk)
+    from budgets.rules import ERROR, check_disclosure
+
+    errors = [p.message for p in check_disclosure(draft) if p.severity == ERROR]
+    assert not [m for m in errors if "尚未填写本年预算数" in m], errors

@@ -119,3 +119,64 @@ def test_a_filled_template_comes_back_to_every_table_of_the_page(second_draft, s
         grown = before[title].total.values[index] + Decimal(10)
         assert after[title].total.values[index] == grown, title
     assert list(after) == [*TABLES, *COUNTED]
+
+
+def header_column(sheet, title):
+    return next(cell.column for cell in sheet[3] if cell.value == title)
+
+
+def test_the_template_carries_each_lines_prior_execution_purpose_and_reason(second_draft):
+    book = openpyxl.load_workbook(io.BytesIO(spreadsheets.template_workbook(second_draft)))
+    sheet = book[titles(second_draft)["expenditure"]]
+    row = row_of(sheet, "2010102")
+    assert sheet.cell(row, header_column(sheet, "上年预算数")).value == pytest.approx(160)
+    assert sheet.cell(row, header_column(sheet, "主要用途")).value == "人大代表履职培训、视察调研"
+    reason = sheet.cell(row, header_column(sheet, "增减原因")).value
+    assert reason == "主要原因是新增人大代表履职培训项目"
+    assert header_column(sheet, "上年执行数")
+    income = book[titles(second_draft)["income"]]
+    assert header_column(income, "上年执行数") and header_column(income, "增减原因")
+
+
+def test_a_lines_prior_execution_purpose_and_reason_come_back_from_the_template(
+    second_draft, superuser
+):
+    def describe(book):
+        sheet = book[titles(second_draft)["expenditure"]]
+        row = row_of(sheet, "2010104")
+        sheet.cell(row, header_column(sheet, "上年执行数")).value = 65.5
+        sheet.cell(row, header_column(sheet, "主要用途")).value = "人代会会务"
+
+    content = edited(spreadsheets.template_workbook(second_draft), describe)
+    result = preview(second_draft, content, superuser)
+    assert result.ok, messages_of(result)
+    [changed] = [table for table in result.changes if table.count]
+    assert changed.key == "expenditure" and len(changed.changed) == 1
+    assert {label for label, _, _ in changed.changed[0].values} == {"上年执行数", "主要用途"}
+    apply(second_draft, result, superuser)
+    line = second_draft.expenditure_lines.get(functional_item__code="2010104")
+    assert (line.prior_execution, line.purpose) == (Decimal("65.5"), "人代会会务")
+    assert line.change_reason == "主要原因是压减会议规模和会期"  # untouched
+
+
+def test_a_prepared_years_template_round_trips_its_empty_lines_and_their_priors(
+    reference, superuser
+):
+    from budgets import annual
+
+    draft, _ = annual.prepare_year(department=reference.department, year=2026, user=superuser)
+    content = spreadsheets.template_workbook(draft)
+    result = preview(draft, content, superuser)
+    assert result.ok, messages_of(result)
+    assert result.change_count == 0
+
+    def fill_one(book):
+        sheet = book[titles(draft)["expenditure"]]
+        sheet.cell(row_of(sheet, "201"), 3).value = 10000
+
+    result = preview(draft, edited(content, fill_one), superuser)
+    assert result.ok, messages_of(result)
+    [changed] = [table for table in result.changes if table.count]
+    assert [c.values for c in changed.changed] == [
+        [("合计（未分基本/项目）", "（空）", "10000.00")]
+    ]

@@ -136,10 +136,12 @@ def test_the_workbook_has_one_sheet_per_table_in_the_printed_layout(client, refe
     assert response["Content-Type"] == XLSX
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == [t.title for t in opendata.disclosure_tables(reference)]
-    assert set(opendata.TABLES.values()) <= set(book.sheetnames)  # what the import reads
+    # The catalogue's titles, as the page prints them (the import reads these and the old ones).
+    assert {"部门收入总表", "部门支出总表", "一般公共预算“三公”经费支出表"} <= set(book.sheetnames)
+    assert not {"收入预算表", "“三公”经费预算表"} & set(book.sheetnames)
 
-    income = book["收入预算表"]
-    assert income["A1"].value == "重庆市渝中区人民政府办公室2025年部门预算收入预算表"
+    income = book["部门收入总表"]
+    assert income["A1"].value == "重庆市渝中区人民政府办公室2025年部门预算部门收入总表"
     assert income["D2"].value == "单位：万元"
     assert [c.value for c in income[3]] == ["收入来源", "2025年预算数", "2024年预算数", "增减"]
     first = income[4]
@@ -150,13 +152,13 @@ def test_the_workbook_has_one_sheet_per_table_in_the_printed_layout(client, refe
     total = income[income.max_row]
     assert total[0].value == "合计" and total[1].value == pytest.approx(11091.84)
 
-    official = book["“三公”经费预算表"]
+    official = book["一般公共预算“三公”经费支出表"]
     rows = {r[0].value: r for r in official.iter_rows(min_row=4)}
     assert rows["合计"][1].value == pytest.approx(326.45)
     assert rows["公务用车购置费"][3].value == pytest.approx(-34)  # a decrease stays a number
     assert official.cell(rows["公务用车购置费"][0].row, 1).alignment.indent == 2
 
-    expenditure = {r[0].value: r for r in book["支出预算表（按支出功能分类）"].iter_rows(min_row=4)}
+    expenditure = {r[0].value: r for r in book["部门支出总表"].iter_rows(min_row=4)}
     assert expenditure["201"][2].value == pytest.approx(10537.94)
     assert expenditure["合计"][3].value == pytest.approx(2036.77)
     assert expenditure["合计"][4].value == pytest.approx(9055.07)
@@ -179,7 +181,7 @@ def test_an_empty_table_keeps_its_header_and_says_why(client, reference):
     book = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("portal:disclosure_xlsx", args=[reference.pk])).content)
     )
-    sheet = book["基本支出表（按经济分类）"]
+    sheet = book["一般公共预算基本支出表"]
     assert [c.value for c in sheet[3]] == ["科目编码", "科目名称", "金额", "人员经费", "公用经费"]
     assert sheet["A4"].value.startswith("本表无数据：") and sheet.max_row == 4
     rows = read_csv(
@@ -205,7 +207,9 @@ def test_a_table_downloads_as_csv_with_a_bom_and_a_chinese_file_name(client, ref
     assert disposition.startswith(
         f"attachment; filename=\"disclosure-{reference.pk}-2025-income.csv\"; filename*=UTF-8''"
     )
-    assert "%E6%94%B6%E5%85%A5%E9%A2%84%E7%AE%97%E8%A1%A8.csv" in disposition  # 收入预算表.csv
+    assert (
+        "%E9%83%A8%E9%97%A8%E6%94%B6%E5%85%A5%E6%80%BB%E8%A1%A8.csv" in disposition
+    )  # 部门收入总表.csv
     rows = read_csv(response)
     assert rows[0] == ["收入来源", "2025年预算数（万元）", "2024年预算数（万元）", "增减（万元）"]
     assert rows[1] == ["一般公共预算拨款", "11091.84", "10343.34", "748.50"]
@@ -439,9 +443,9 @@ def test_no_export_path_lets_a_text_cell_start_like_a_formula(client, injected, 
     projects = [r[1].value for r in book["重点项目表"].iter_rows(min_row=4, max_row=9)]
     # (XML reads a carriage return back as a line feed; the apostrophe is what counts)
     assert projects == ["'" + text.replace("\r", "\n") for text in INJECTIONS]
-    official = {r[0].value: r for r in book["“三公”经费预算表"].iter_rows(min_row=4)}
+    official = {r[0].value: r for r in book["一般公共预算“三公”经费支出表"].iter_rows(min_row=4)}
     assert official["公务接待费"][3].value == pytest.approx(-1.5)
-    expenditure = {r[0].value: r for r in book["支出预算表（按支出功能分类）"].iter_rows(min_row=4)}
+    expenditure = {r[0].value: r for r in book["部门支出总表"].iter_rows(min_row=4)}
     assert expenditure["2999999"][1].value == "'=1+1"
 
     for key in opendata.TABLES:

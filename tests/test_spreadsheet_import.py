@@ -36,8 +36,8 @@ from tests.pagetext import squash, visible_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AFFECTED = [Disclosure, *PART_MODELS]
-INCOME, EXPENDITURE = "收入预算表", "支出预算表（按支出功能分类）"
-OFFICIAL, VEHICLES = "“三公”经费预算表", "车辆情况表"
+INCOME, EXPENDITURE = "部门收入总表", "部门支出总表"
+OFFICIAL, VEHICLES = "一般公共预算“三公”经费支出表", "车辆情况表"
 
 
 def fill_titles(draft):
@@ -183,6 +183,24 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     assert snapshot() == before
 
 
+def test_a_file_downloaded_under_the_old_sheet_titles_still_imports(
+    client, reference, draft, superuser
+):
+    """Downloads now carry the catalogue's titles; files saved before used the sheet titles."""
+
+    def old_titles(book):
+        for key, old in spreadsheets.SHEETS.items():
+            new = fill_titles(draft)[key]
+            if new in book.sheetnames and old not in book.sheetnames:
+                book[new].title = old
+
+    content = edited(exported(client, reference), old_titles)
+    assert "收入预算表" in openpyxl.load_workbook(io.BytesIO(content)).sheetnames
+    result = preview(draft, content, superuser)
+    assert result.ok, messages_of(result)
+    assert result.change_count == 0
+
+
 def test_the_template_of_a_draft_imports_back_without_a_change(draft, superuser):
     result = preview(draft, spreadsheets.template_workbook(draft), superuser)
     assert result.ok, messages_of(result)
@@ -203,11 +221,19 @@ def test_the_template_has_the_exports_sheets_and_headers_plus_reference_lists(
         "功能分类科目（参考）",
         "经济分类科目（参考）",
     ]
-    optional = {"资金来源", "增减原因", "人员经费", "公用经费"}
-    for key, title in opendata.TABLES.items():
-        if title == "政府采购预算表":  # the export lists only the categories in use
+    optional = {
+        "资金来源",
+        "增减原因",
+        "人员经费",
+        "公用经费",
+        "上年预算数",
+        "上年执行数",
+        "主要用途",
+    }
+    for key, title in fill_titles(draft).items():
+        if key == "procurement":  # the export lists only the categories in use
             continue
-        headers = [c.value for c in template[fill_titles(draft)[key]][3] if c.value not in optional]
+        headers = [c.value for c in template[title][3] if c.value not in optional]
         assert headers == [c.value for c in export[title][3] if c.value not in optional], title
         sheet = template[fill_titles(draft)[key]]
         assert sheet.cell(2, sheet.max_column).value in ("单位：万元", "单位：辆")
@@ -266,6 +292,11 @@ def test_project_level_lines_are_read_with_their_rollups_checked(draft, superuse
         "basic": Decimal(0),
         "project": Decimal(50),
         "total": None,
+        # The template's optional columns, left blank here.
+        "prior_amount": None,
+        "prior_execution": None,
+        "purpose": "",
+        "change_reason": "",
     }
 
 
@@ -476,7 +507,7 @@ BAD_CELLS = [
     ),
     pytest.param(
         set_header(INCOME, 2, "本年数"),
-        f"{INCOME} B列：无法识别的列“本年数”；本表的列为：收入来源、2025年预算数、2024年预算数、增减。",
+        f"{INCOME} B列：无法识别的列“本年数”；本表的列为：收入来源、2025年预算数、2024年预算数、增减、上年执行数、增减原因。",
         id="unknown-header",
     ),
     pytest.param(

@@ -214,6 +214,8 @@ class ExpenditureLine(DisclosurePart):
                 name="expenditureline_unique_unclassified",
                 violation_error_message=_("同一资金来源只能有一行不分科目的合计。"),
             ),
+            # Split, or a total only (a coarse source), or nothing yet (a prepared year's
+            # line carrying last year's figure until the contact person fills it in).
             models.CheckConstraint(
                 condition=Q(total__isnull=True, basic__isnull=False, project__isnull=False)
                 | Q(
@@ -221,10 +223,12 @@ class ExpenditureLine(DisclosurePart):
                     basic__isnull=True,
                     project__isnull=True,
                     functional_item__isnull=False,
-                ),
-                name="expenditureline_split_or_total",
+                )
+                | Q(total__isnull=True, basic__isnull=True, project__isnull=True),
+                name="expenditureline_split_total_or_empty",
                 violation_error_message=_(
-                    "请填写基本支出和项目支出；只有在来源文件未区分时才单独填写合计（且须选择科目）。"
+                    "请同时填写基本支出和项目支出（没有填0）；只有在来源文件未区分时才单独填写合计"
+                    "（且须选择科目）；三项都留空表示尚未填写。"
                 ),
             ),
             non_negative(
@@ -242,10 +246,18 @@ class ExpenditureLine(DisclosurePart):
 
     @property
     def amount(self):
-        """The line's 合计: basic + project, or the total the source gave."""
+        """The line's 合计: basic + project, or the total the source gave; None while the
+        line is not filled in (not filled is never read as zero)."""
         if self.total is not None:
             return self.total
+        if not self.is_filled:
+            return None
         return (self.basic or 0) + (self.project or 0)
+
+    @property
+    def is_filled(self):
+        """False for a prepared year's line whose amounts are still empty."""
+        return self.total is not None or self.basic is not None or self.project is not None
 
     @property
     def is_split(self):
@@ -276,7 +288,12 @@ class BasicExpenditureLine(DisclosurePart):
     )
     amount = MoneyField(
         _("金额（万元）"),
-        help_text=_("照抄《一般公共预算财政拨款基本支出表》本经济分类科目的金额（万元）。"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "照抄《一般公共预算财政拨款基本支出表》本经济分类科目的金额（万元）；没有填0，"
+            "留空表示尚未填写。"
+        ),
     )
     prior_amount = MoneyField(
         _("上年预算数（万元）"),

@@ -87,8 +87,8 @@ SECTIONS = [
     Section(
         "income",
         IncomeLine,
-        ("amount", "prior_amount"),
-        ("本年预算数", "上年预算数"),
+        ("amount", "prior_amount", "prior_execution", "change_reason"),
+        ("本年预算数", "上年预算数", "上年执行数", "增减原因"),
         ("source",),
         lambda o, year: (o.source.code,),
         lambda d, k, refs: IncomeLine(disclosure=d, source=refs.sources[k[0]]),
@@ -97,8 +97,24 @@ SECTIONS = [
     Section(
         "expenditure",
         ExpenditureLine,
-        ("basic", "project", "total"),
-        ("基本支出", "项目支出", "合计（未分基本/项目）"),
+        (
+            "basic",
+            "project",
+            "total",
+            "prior_amount",
+            "prior_execution",
+            "purpose",
+            "change_reason",
+        ),
+        (
+            "基本支出",
+            "项目支出",
+            "合计（未分基本/项目）",
+            "上年预算数",
+            "上年执行数",
+            "主要用途",
+            "增减原因",
+        ),
         ("source", "functional_item"),
         lambda o, year: (o.source.code, _code(o.functional_item, year)),
         lambda d, k, refs: ExpenditureLine(
@@ -114,8 +130,8 @@ SECTIONS = [
     Section(
         "basic-economic",
         BasicExpenditureLine,
-        ("amount",),
-        ("金额",),
+        ("amount", "prior_amount"),
+        ("金额", "上年预算数"),
         ("economic_item",),
         lambda o, year: (_code(o.economic_item, year),),
         lambda d, k, refs: BasicExpenditureLine(disclosure=d, economic_item=refs.economic[k[0]]),

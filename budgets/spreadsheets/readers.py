@@ -13,7 +13,10 @@ from .tables import (
     FUND,
     GENERAL,
     INVALID,
+    LINE_COLUMNS,
+    LINE_FIELDS,
     SHEETS,
+    TEXT_COLUMNS,
     Reader,
     Row,
     TablePlan,
@@ -21,25 +24,57 @@ from .tables import (
 )
 from .workbook import exact_text, label, text
 
+# ---------------------------------------------------------------- a line's optional columns
+
+
+def _optional(t):
+    """The optional line columns (上年预算数, 上年执行数, 主要用途, 增减原因) this sheet has."""
+    return [c.key for c in LINE_COLUMNS.get(t.key, ()) if c.key in t.columns]
+
+
+def extra_fields(t):
+    """The model fields the sheet's optional line columns set (a missing column: unchanged)."""
+    return tuple(LINE_FIELDS[key][0] for key in _optional(t))
+
+
+def extras(r, t, row):
+    """{model field: value} of a row's optional line columns; INVALID among the values when
+    an amount cannot be read (its problem is recorded)."""
+    return {
+        LINE_FIELDS[key][0]: text(row.get(key)) if key in TEXT_COLUMNS else r.cell(t, row, key)
+        for key in _optional(t)
+    }
+
+
+def blank_extras(t):
+    """The optional fields of a line the file states nothing about (texts empty)."""
+    return {LINE_FIELDS[key][0]: "" if key in TEXT_COLUMNS else None for key in _optional(t)}
+
+
+def states_something(values):
+    return any(v not in (None, "") for v in values)
+
+
 # ---------------------------------------------------------------- the eight tables
 
 
 def read_income(r, t):
-    plan, seen = TablePlan(("amount", "prior_amount")), {}
+    plan, seen = TablePlan(("amount", "prior_amount", *extra_fields(t))), {}
     for row in t.rows:
         name = label(row.get("source"))
         current, prior = r.cell(t, row, "amount"), r.cell(t, row, "prior")
+        more = extras(r, t, row)
         r.check_change(t, row, current, prior)
         if not name:
             r.problem(t.title, row.number, t.columns["source"], "缺少收入来源。")
             continue
-        if current is None and prior is None:
+        if current is None and prior is None and not states_something(more.values()):
             continue  # a source listed without figures is not a line
         source = r.lookup(t, row, "source", r.refs.source_names, name, "收入来源")
-        if source is None or INVALID in (current, prior):
+        if source is None or INVALID in (current, prior, *more.values()):
             continue
         if not r.duplicate(t, row, seen, source.code, f"收入来源“{name}”"):
-            plan.lines[(source.code,)] = {"amount": current, "prior_amount": prior}
+            plan.lines[(source.code,)] = {"amount": current, "prior_amount": prior, **more}
     if t.total:
         lines = plan.lines.values()
         r.check_sum(t, t.total, "amount", total(v["amount"] for v in lines))
@@ -57,6 +92,13 @@ class Entry:
     amount: Decimal | None
     basic: Decimal | None
     project: Decimal | None
+    extras: dict  # the optional columns' values (上年预算数 …), by model field
+
+    @property
+    def is_filled(self):
+        """False for a line that states only last year's figures or texts (a prepared
+        year's line whose amounts are still to be filled in)."""
+        return self.amount is not None or self.is_split
 
     @property
     def is_split(self):
@@ -76,10 +118,11 @@ def read_expenditure(r, t):
     for row in t.rows:
         code = r.classification(t, row, "functional")
         figures = [r.cell(t, row, k) for k in ("amount", "basic", "project")]
-        if INVALID in figures or code is INVALID:
+        more = extras(r, t, row)
+        if INVALID in (*figures, *more.values()) or code is INVALID:
             continue
         amount, basic, project = figures
-        if amount is None and basic is None and project is None:
+        if not states_something((amount, basic, project, *more.values())):
             continue  # a code listed without figures (the template offers last year's)
         source = r.refs.sources[GENERAL]
         if text(row.get("source")):
@@ -88,14 +131,25 @@ def read_expenditure(r, t):
             )
             if source is None:
                 continue
-        entries.append(Entry(row, code, source.code, amount, basic, project))
+        entries.append(Entry(row, code, source.code, amount, basic, project, more))
 
     codes = {e.code for e in entries if e.code}
     parents = {c[:n] for c in codes for n in (3, 5) if n < len(c)}
-    plan, seen = TablePlan(("basic", "project", "total")), {}
+    plan, seen = TablePlan(("basic", "project", "total", *extra_fields(t))), {}
     leaves = []
     for e in entries:
         if e.code in parents:
+            continue
+        if not e.is_filled:  # not filled in yet: a line, adding nothing to any sum
+            what = f"科目“{e.code}”" if e.code else "不分科目的行"
+            source_name = r.refs.sources[e.source].name
+            if not r.duplicate(t, e.row, seen, (e.source, e.code), f"{what}（{source_name}）"):
+                plan.lines[(e.source, e.code)] = {
+                    "basic": None,
+                    "project": None,
+                    "total": None,
+                    **e.extras,
+                }
             continue
         if e.is_split:
             basic, project = e.basic or ZERO, e.project or ZERO
@@ -119,7 +173,7 @@ def read_expenditure(r, t):
         source_name = r.refs.sources[e.source].name
         if r.duplicate(t, e.row, seen, (e.source, e.code), f"{what}（{source_name}）"):
             continue
-        plan.lines[(e.source, e.code)] = values
+        plan.lines[(e.source, e.code)] = {**values, **e.extras}
         leaves.append(e)
 
     if r.sound(t):
@@ -201,6 +255,7 @@ def check_expenditure_total(r, t, plan, leaves):
             "basic": basic_cell - basic,
             "project": project_cell - project,
             "total": None,
+            **blank_extras(t),
         }
         return
     r.problem(
@@ -221,7 +276,11 @@ class ExpenditureSums:
 
     @staticmethod
     def _amount(v):
-        return v["total"] if v["total"] is not None else v["basic"] + v["project"]
+        if v["total"] is not None:
+            return v["total"]
+        if v["basic"] is None and v["project"] is None:
+            return None  # not filled in yet: adds nothing
+        return v["basic"] + v["project"]
 
     def expenditure_from(self, source):
         mine = [(code, v) for s, code, v in self.lines if s == source]
@@ -289,13 +348,16 @@ def read_basic_economic(r, t):
     """Basic expenditure by economic item. A 类 row above its 款 rows is their computed
     roll-up (as the export prints it): checked to add up, never stored. 人员经费 and
     公用经费 columns are computed too and not read."""
-    plan, seen, rollups = TablePlan(("amount",)), {}, []
+    plan, seen, rollups = TablePlan(("amount", *extra_fields(t))), {}, []
     codes = {text(row.get("code")) for row in t.rows}
     parents = {c[:3] for c in codes if len(c) == 5}
     for row in t.rows:
         code = r.classification(t, row, "economic")
         amount = r.cell(t, row, "amount")
-        if amount is None or INVALID in (code, amount):
+        more = extras(r, t, row)
+        if amount is None and not states_something(more.values()):
+            continue
+        if INVALID in (code, amount, *more.values()):
             continue
         if not code:
             r.problem(t.title, row.number, t.columns["code"], "缺少科目编码。")
@@ -304,7 +366,7 @@ def read_basic_economic(r, t):
             rollups.append((row, code))
             continue
         if not r.duplicate(t, row, seen, code, f"科目“{code}”"):
-            plan.lines[(code,)] = {"amount": amount}
+            plan.lines[(code,)] = {"amount": amount, **more}
     for row, code in rollups:
         parts = total(v["amount"] for (c,), v in plan.lines.items() if c.startswith(code))
         r.check_sum(t, row, "amount", parts, "其下各款之和")

@@ -78,6 +78,25 @@ class Col:
     prefix: bool = False  # matched by prefix: 实有车辆（截至2024年12月）
 
 
+# A line's optional columns (the export lacks them; a missing one leaves its field as it
+# is): column key → (model field, header). Each table holds those its lines store.
+LINE_FIELDS = {
+    "prior": ("prior_amount", "上年预算数"),
+    "prior_execution": ("prior_execution", "上年执行数"),
+    "purpose": ("purpose", "主要用途"),
+    "reason": ("change_reason", "增减原因"),
+}
+LINE_COLUMNS = {
+    table: [Col(key, LINE_FIELDS[key][1], False) for key in keys]
+    for table, keys in {
+        "income": ("prior_execution", "reason"),
+        "expenditure": ("prior", "prior_execution", "purpose", "reason"),
+        "basic-economic": ("prior",),
+    }.items()
+}
+TEXT_COLUMNS = {"purpose", "reason"}
+
+
 def columns(key, year):
     """The columns of a table for a disclosure year, first the one that starts the header."""
     this, prior = f"{year}年预算数", f"{year - 1}年预算数"
@@ -87,6 +106,7 @@ def columns(key, year):
             Col("amount", this),
             Col("prior", prior),
             Col("change", "增减", False),
+            *LINE_COLUMNS["income"],
         ],
         "expenditure": [
             Col("code", "科目编码"),
@@ -95,6 +115,7 @@ def columns(key, year):
             Col("basic", "基本支出"),
             Col("project", "项目支出"),
             Col("source", "资金来源", False),
+            *LINE_COLUMNS["expenditure"],
         ],
         "basic-project": [
             Col("item", "项目"),
@@ -108,6 +129,7 @@ def columns(key, year):
             Col("amount", "金额"),
             Col("personnel", "人员经费", False),  # computed (301 + 303): not read
             Col("public", "公用经费", False),  # computed (302 + 310): not read
+            *LINE_COLUMNS["basic-economic"],
         ],
         "official-expenses": [
             Col("item", "项目"),

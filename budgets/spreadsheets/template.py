@@ -149,15 +149,27 @@ class Sheets:
 
 def _income(s):
     lines = s.f.income_lines
-    rows = [[line.source.name, line.amount, line.prior_amount, CHANGE] for line in lines] or [
-        [source.name, None, None, CHANGE] for source in IncomeSource.objects.all()
-    ]
+    rows = [
+        [
+            line.source.name,
+            line.amount,
+            line.prior_amount,
+            CHANGE,
+            line.prior_execution,
+            line.change_reason,
+        ]
+        for line in lines
+    ] or [[source.name, None, None, CHANGE, None, ""] for source in IncomeSource.objects.all()]
     s.table(
         "income",
         s.headings("income"),
-        (TEXT, AMOUNT, AMOUNT, AMOUNT),
+        (TEXT, AMOUNT, AMOUNT, AMOUNT, AMOUNT, TEXT),
         rows,
-        note="本年、上年都留空的收入来源不导入；增减、合计是公式，随各行自动计算。",
+        sums={1: _sum("B"), 2: _sum("C"), 4: _sum("E")},
+        note=(
+            "本年、上年都留空的收入来源不导入；增减、合计是公式，随各行自动计算；"
+            "上年执行数在本地区要求列示时填写；增减较大（10%及以上）或上年为0的请填写增减原因。"
+        ),
     )
 
 
@@ -192,21 +204,30 @@ def _expenditure(s):
                 line.basic,
                 line.project,
                 line.source.name,
+                line.prior_amount,
+                line.prior_execution,
+                line.purpose,
+                line.change_reason,
             ]
         )
     if not rows:
         general = IncomeSource.objects.get(code=GENERAL).name
-        rows = [[i.code, i.name, SPLIT_TOTAL, None, None, general] for i in _last_years_codes(s.d)]
+        rows = [
+            [i.code, i.name, SPLIT_TOTAL, None, None, general, None, None, "", ""]
+            for i in _last_years_codes(s.d)
+        ]
     s.table(
         "expenditure",
         s.headings("expenditure"),
-        (TEXT, TEXT, AMOUNT, AMOUNT, AMOUNT, TEXT),
+        (TEXT, TEXT, AMOUNT, AMOUNT, AMOUNT, TEXT, AMOUNT, AMOUNT, TEXT, TEXT),
         rows,
-        sums={2: EXPENDITURE_TOTAL, 3: _sum("D"), 4: _sum("E")},
+        sums={2: EXPENDITURE_TOTAL, 3: _sum("D"), 4: _sum("E"), 6: _sum("G"), 7: _sum("H")},
         note=(
             "填写到项（7位编码，见“功能分类科目（参考）”）；资金来源留空即一般公共预算拨款；"
             "只知合计、未分基本和项目的科目只填“合计”（替换公式）；科目编码留空的行为不分科目的基本、项目支出；"
-            "金额全部留空的行不导入；类、款汇总行可不填，填写时须与其下各项之和相等。"
+            "金额和上年数全部留空的行不导入，只有上年数的行导入为尚未填写的行；"
+            "类、款汇总行可不填，填写时须与其下各项之和相等；"
+            "主要用途写“主要用于……”，增减较大（10%及以上）或上年为0的请填写增减原因。"
         ),
     )
 
@@ -226,12 +247,15 @@ def _basic_project(s):
 
 def _basic_economic(s):
     rows = [
-        [line.economic_item.code, line.economic_item.name, line.amount] for line in s.f.basic_lines
+        [line.economic_item.code, line.economic_item.name, line.amount, line.prior_amount]
+        for line in s.f.basic_lines
     ]
+    headings = s.headings("basic-economic")
     s.table(
         "basic-economic",
-        s.headings("basic-economic")[:3],  # 人员经费 and 公用经费 are computed on import
-        (TEXT, TEXT, AMOUNT),
+        # 人员经费 and 公用经费 are computed on import: not in the template.
+        [h for h in headings if h not in ("人员经费", "公用经费")],
+        (TEXT, TEXT, AMOUNT, AMOUNT),
         rows,
         note="按部门预算支出经济分类填写（编码见“经济分类科目（参考）”），合计应等于基本支出。",
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from budgets.models import EconomicItem, FunctionalItem
 from budgets.sanitize import safe_text
-from budgets.tables import REGISTRY, SHEET_TITLES
+from budgets.tables import REGISTRY
 
 from ..pages import REGION_DEPTH
 from .tables import (
@@ -359,8 +359,8 @@ PACKAGE_RESOURCES = ["disclosures", *RESOURCES, "table-notes"]
 
 
 def _title(name):
-    """A table's title in the package: its sheet title if importable, else its common one."""
-    return SHEET_TITLES.get(name) or REGISTRY[name].title
+    """A table's title in the package (which spans regions): its common national title."""
+    return REGISTRY[name].title
 
 
 def datapackage_descriptor():

@@ -7,7 +7,8 @@ Runs on a throwaway test database (in-memory SQLite with the test settings, or a
 PostgreSQL database when DATABASE_URL names one). Two published disclosures of a synthetic
 classification year, one 项 expenditure line (and one economic line) per step, are rendered
 through the test client; it reports the queries of each page (they must be equal) and the
-best render time of `--runs` (the large page may take at most twice the small one's).
+best render time of `--runs` (the large page may take at most twice the small one's), and
+the CPU time of rendering the body from the lines (what a preview and publication do).
 The target comes from issue 10 (“Speed”); results are recorded in README.md by hand.
 `--profile` adds the costliest functions (cProfile: cumulative, then own time) of the
 large page.
@@ -81,6 +82,23 @@ def measure(client, d, runs):
     return len(executed), best
 
 
+def measure_body(d, runs):
+    """Best CPU seconds (process time: less disturbed by other processes than wall time)
+    of rendering the page body from the lines, as a staff preview and publication do; the
+    public page of a published version serves the body stored at publication instead."""
+    from budgets.models import Disclosure
+    from portal import pages
+
+    def once():
+        started = time.process_time()
+        page = Disclosure.objects.for_page().select_related(pages.REGION_DEPTH).get(pk=d.pk)
+        pages.render_body(page)
+        return time.process_time() - started
+
+    once()
+    return min(once() for _ in range(runs))
+
+
 def _timed(client, url):
     started = time.perf_counter()
     client.get(url)
@@ -117,6 +135,11 @@ def run(small, large, runs, profiled=False):
     print(f"{small}行：{q_small}次查询，{t_small * 1000:.0f} ms")
     print(f"{large}行：{q_large}次查询，{t_large * 1000:.0f} ms（{t_large / t_small:.2f}倍）")
     print("查询次数相同：" + ("是" if q_small == q_large else "否"))
+    b_small, b_large = (measure_body(disclosures[n], runs) for n in (small, large))
+    print(
+        f"从各行生成页面正文（预览、公开时；CPU 时间）：{small}行 {b_small * 1000:.0f} ms，"
+        f"{large}行 {b_large * 1000:.0f} ms（{b_large / b_small:.2f}倍）"
+    )
     if profiled:
         profile(client, disclosures[large])
 
