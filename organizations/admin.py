@@ -6,7 +6,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .access import reaches, scope
 from .forms import ConflictCheckForm
-from .models import Department, Duty, Region, Section, StaffingKind, StaffingQuota, Unit, UnitYear
+from .models import (
+    Department,
+    DepartmentSuccession,
+    Duty,
+    Region,
+    Section,
+    StaffingKind,
+    StaffingQuota,
+    Unit,
+    UnitYear,
+)
 
 
 def department_id_of(obj, path):
@@ -74,6 +84,19 @@ class DepartmentScopedMixin(ScopedChoices):
 
 class DepartmentScopedAdmin(DepartmentScopedMixin, HistoryAdmin):
     """A department-scoped admin of a model with history (viewable per object)."""
+
+
+@admin.register(DepartmentSuccession)
+class DepartmentSuccessionAdmin(HistoryAdmin):
+    """Reorganisations (机构改革): reference data of the platform administrators; the public
+    department pages link predecessors and successors, and the comparison follows them."""
+
+    list_display = ["predecessor", "successor", "date"]
+    list_filter = ["successor__region"]
+    search_fields = ["predecessor__name", "successor__name"]
+    autocomplete_fields = ["predecessor", "successor"]
+    list_select_related = ["predecessor", "successor"]
+    date_hierarchy = "date"
 
 
 @admin.register(Region)
