@@ -12,14 +12,27 @@ from budgets.rules import amounts_are_filled_in
 from organizations.access import reaches
 
 from . import pages
+from .search import search_data
 
 
 def home(request):
     return render(request, "portal/home.html", pages.home_data())
 
 
+def region(request, pk):
+    return render(request, "portal/region.html", pages.region_data(pk, request.GET.get("page")))
+
+
 def department(request, pk):
     return render(request, "portal/department.html", pages.department_data(pk))
+
+
+def compare(request, pk):
+    return render(request, "portal/compare.html", pages.compare_data(pk))
+
+
+def search(request):
+    return render(request, "portal/search.html", search_data(request.GET))
 
 
 def disclosure(request, pk):
