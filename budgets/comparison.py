@@ -264,16 +264,19 @@ def comparison(department, *, kind=Disclosure.Kind.BUDGET):
 
 
 def _change(columns, values, section, row_key, i):
-    """The change of a cell against the previous year's columns (None without them)."""
+    """The change of a cell against the previous year's columns: None without them, or
+    when a figure there is unknown (a headline whose split was not given)."""
     amount = values[i][section].get(row_key, (None, None, None))[2]
     if amount is None:
         return None
     prior_year = columns[i].year - 1
-    prior = [j for j, column in enumerate(columns) if column.year == prior_year]
+    prior = [values[j][section] for j, column in enumerate(columns) if column.year == prior_year]
     if not prior:
         return None
     # A row missing from last year's document was not budgeted then: it starts from 0.
-    amounts = [values[j][section].get(row_key, (None, None, None))[2] for j in prior]
+    amounts = [column[row_key][2] for column in prior if row_key in column]
+    if any(a is None for a in amounts):
+        return None
     return amount - total(amounts)
 
 
