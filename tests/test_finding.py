@@ -281,3 +281,19 @@ def test_every_public_page_runs_as_many_queries_at_50_departments_by_3_years_as_
     assert at_many == at_one
     # The disclosure page's own count (a version without a stored body) is issue 12's.
     assert max(n for name, n in at_one.items() if name != "disclosure") <= 13, at_one
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_searched_columns_carry_trigram_indexes_that_a_substring_search_uses(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'search_trgm_%%'")
+        names = {row[0] for row in cursor.fetchall()}
+        assert {
+            "search_trgm_organizations_department_name",
+            "search_trgm_budgets_functionalitem_name",
+            "search_trgm_budgets_keyproject_name",
+            "search_trgm_glossary_term_name",
+        } <= names
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned
+    plan = KeyProject.objects.filter(name__contains="智慧政务").explain()
+    assert "search_trgm_budgets_keyproject_name" in plan
