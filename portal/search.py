@@ -227,7 +227,9 @@ def _result(kind, obj):
             "title": f"{obj.functional_item.code} {obj.functional_item.name}",
             "context": f"{d.body_name} {d.year}年{d.get_kind_display()}",
             "amount": obj.amount,
-            "url": f"{d.get_absolute_url()}#table-expenditure",
+            # The row of the code in the expenditure table (versions published before rows
+            # carried anchors open at the top of the page).
+            "url": f"{d.get_absolute_url()}#expenditure-{obj.functional_item.code}",
         }
     if kind == Kind.PROJECT:
         d = obj.disclosure

@@ -181,10 +181,13 @@ def test_search_finds_an_item_by_code_and_by_name(client, city):
         assert "2010301行政运行渝中区测试局2024年部门预算100.00万元" in page
 
 
-def test_an_item_result_links_to_the_expenditure_table_of_its_disclosure(client, city):
+def test_an_item_result_links_to_its_row_in_the_expenditure_table(client, city):
     html = client.get(reverse("portal:search"), {"q": "2010302", "year": 2025}).content.decode()
-    assert f'href="{city["d2025"].get_absolute_url()}#table-expenditure"' in html
+    url = city["d2025"].get_absolute_url()
+    assert f'href="{url}#expenditure-2010302"' in html
     assert city["d2024"].get_absolute_url() + "#" not in html
+    page = client.get(url).content.decode()
+    assert '<tr class="level-2" id="expenditure-2010302">' in page
 
 
 def test_search_finds_a_project_and_a_term_but_nothing_unpublished(client, city):

@@ -77,8 +77,11 @@ def _formats(table):
 
 
 def _row_parts(table, formats, row, header):
-    """One `<tr>` of a table; `header` is the index of its row-header cell."""
-    parts = [f'<tr class="level-{row.level}">']
+    """One `<tr>` of a table; `header` is the index of its row-header cell. A row of a
+    classification code carries the anchor `{table key}-{code}` (search links to it)."""
+    code = row.values[0] if table.columns[0].key == "code" else None
+    anchor = f' id="{table.key}-{escape(code)}"' if code and str(code).isdigit() else ""
+    parts = [f'<tr class="level-{row.level}"{anchor}>']
     for index, (column, form, value) in enumerate(
         zip(table.columns, formats, row.values, strict=True)
     ):
