@@ -2,14 +2,15 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bp_bench \\
         .venv/bin/python tests/benchmarks/bench_search.py [--departments 300] [--years 10]
-        [--lines 20] [--runs 5]
+        [--lines 20] [--runs 5] [--existing]
 
 Runs on a throwaway test database (a `test_…` PostgreSQL database when DATABASE_URL names
 one, else in-memory SQLite). The data set comes from `manage.py seed_benchmark` when that
 command exists (issue 12), else it is built here with bulk writes: every department
 publishes a budget a year with `--lines` 项 expenditure lines and three key projects. It
 prints each search's best time of `--runs` against the goal of issue 14 (≤ 100 ms), and the
-index pages' times and query counts. Results are recorded in README.md by hand.
+index pages' times and query counts. `--existing` measures the data already in the database
+DATABASE_URL names instead (set DJANGO_SETTINGS_MODULE=portal.settings and DJANGO_DEBUG=1).
 """
 
 import argparse
@@ -168,22 +169,26 @@ def queries(client, url, params=None):
     return len(executed)
 
 
-def run(departments, years, lines, runs):
+def run(departments, years, lines, runs, existing=False):
     from django.apps import apps
 
     from budgets import reference_data
     from budgets.models import Disclosure, ExpenditureLine
+    from organizations.models import Department
 
-    reference_data.install(apps)
     started = time.perf_counter()
-    department = seed(departments, years, lines)
+    if existing:
+        department = Department.objects.filter(disclosures__status="published").first()
+    else:
+        reference_data.install(apps)
+        department = seed(departments, years, lines)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    print(f"数据库：{connection.vendor}；数据：{departments}个部门 × {years}年，")
+    print(f"数据库：{connection.vendor}；数据：{Department.objects.count()}个部门，")
     print(
         f"  {Disclosure.objects.count()}份公开文件，{ExpenditureLine.objects.count()}行支出，"
-        f"生成用时 {time.perf_counter() - started:.0f} s"
+        f"准备用时 {time.perf_counter() - started:.0f} s"
     )
     client = Client()
     search = reverse("portal:search")
@@ -212,8 +217,16 @@ def main():
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--lines", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="测量 DATABASE_URL 所指数据库中已有的数据（如 seed_benchmark 生成的），不新建测试库",
+    )
     args = parser.parse_args()
     setup_test_environment()
+    if args.existing:
+        run(args.departments, args.years, args.lines, args.runs, existing=True)
+        return
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         run(args.departments, args.years, args.lines, args.runs)
