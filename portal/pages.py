@@ -37,10 +37,11 @@ def with_latest(departments):
     """Departments annotated with their latest published disclosure (its pk, year and kind
     in `latest_pk`, `latest_year`, `latest_kind`; None when nothing is published yet): three
     index lookups per row, never a list of every year."""
+    # The highest published revision of a year is its current one: no anti-join needed.
     latest = (
-        Disclosure.objects.current()
+        Disclosure.objects.published()
         .filter(department=OuterRef("pk"), unit__isnull=True)
-        .order_by("-year", "kind")
+        .order_by("-year", "kind", "-revision")
     )
     return departments.annotate(
         latest_pk=Subquery(latest.values("pk")[:1]),
