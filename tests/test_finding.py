@@ -300,3 +300,16 @@ def test_searched_columns_carry_trigram_indexes_that_a_substring_search_uses(db)
         cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned
     plan = KeyProject.objects.filter(name__contains="智慧政务").explain()
     assert "search_trgm_budgets_keyproject_name" in plan
+
+
+def test_platform_admins_keep_the_reorganisations_in_the_admin(client, site_admin, city):
+    client.force_login(site_admin)
+    old = factories.department("渝中区原测试办", city["yuzhong"])
+    response = client.post(
+        reverse("admin:organizations_departmentsuccession_add"),
+        {"predecessor": old.pk, "successor": city["office"].pk, "date": "2023-12-01", "note": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert DepartmentSuccession.objects.get().successor == city["office"]
+    listing = client.get(reverse("admin:organizations_departmentsuccession_changelist"))
+    assert "渝中区原测试办" in listing.content.decode()
