@@ -210,11 +210,12 @@ def _projects(q, *, year, region_ids):
 
 
 def _terms(q, *, year, region_ids):
-    """Glossary terms by name or definition (the glossary is the whole site's: the year and
-    region filters do not narrow it)."""
-    return Term.objects.filter(Q(name__contains=q) | Q(definition__contains=q)).select_related(
-        "functional_item"
-    )
+    """Glossary terms by name, definition or the code of their classification item (the
+    glossary is the whole site's: the year and region filters do not narrow it)."""
+    condition = Q(name__contains=q) | Q(definition__contains=q)
+    if CODE.match(q):
+        condition |= Q(functional_item__code__startswith=q)
+    return Term.objects.filter(condition).select_related("functional_item")
 
 
 def _result(kind, obj):

@@ -195,6 +195,12 @@ def test_search_finds_a_project_and_a_term_but_nothing_unpublished(client, city)
     page = search(client, q="智慧政务")
     assert "重点项目共1条智慧政务平台运维渝中区测试局2025年部门预算30.00万元" in page
     assert "名词解释共1条智慧政务" in page
+    Term.objects.create(
+        name="行政运行",
+        definition="反映行政单位的基本支出。",
+        functional_item=factories.item("2010301"),
+    )
+    assert "名词解释共1条行政运行2010301" in search(client, q="2010301", kind="term")
     assert "没有找到与“秘密项目”相符的已公开内容" in search(client, q="秘密项目")
     assert "没有找到与“2130101”相符的已公开内容" in search(client, q="2130101")
 
