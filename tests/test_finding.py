@@ -319,3 +319,20 @@ def test_platform_admins_keep_the_reorganisations_in_the_admin(client, site_admi
     assert DepartmentSuccession.objects.get().successor == city["office"]
     listing = client.get(reverse("admin:organizations_departmentsuccession_changelist"))
     assert "渝中区原测试办" in listing.content.decode()
+
+
+def test_after_a_merger_the_change_is_against_the_merged_departments_together(client, city):
+    first = factories.department("渝中区甲办", city["yuzhong"])
+    second = factories.department("渝中区乙办", city["yuzhong"])
+    merged = factories.department("渝中区合并局", city["yuzhong"])
+    factories.disclosure(first, 2024, lines=[("2010301", "30", "0")])
+    factories.disclosure(second, 2024, lines=[("2010301", "50", "0")])
+    factories.disclosure(merged, 2025, lines=[("2010301", "100", "0")])
+    for old in (first, second):
+        DepartmentSuccession.objects.create(
+            predecessor=old, successor=merged, date=datetime.date(2024, 12, 1)
+        )
+    page = text(client, reverse("portal:compare", args=[merged.pk]))
+    # Columns of a year in the order of the departments' names (乙 sorts before 甲).
+    assert "2024年渝中区乙办2024年渝中区甲办2025年" in page
+    assert "2010301行政运行50.0030.00100.00较上年+20.00" in page
