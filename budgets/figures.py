@@ -12,6 +12,9 @@ from .money import ZERO, total
 
 LEVEL_LENGTHS = (3, 5, 7)  # 类, 款, 项
 PERCENT_STEP = Decimal("0.01")
+# The fund budgets beside the general public budget (DOMAIN.md part 三): their spending is
+# entered as a line's total with its uses, never split into invented basic and project.
+FUND_BUDGETS = ("government_fund", "state_capital")
 # 人员经费 and 公用经费 of basic expenditure, by economic class (DOMAIN.md, cross-table rules).
 PERSONNEL_CLASSES = ("301", "303")
 PUBLIC_CLASSES = ("302", "310")
@@ -119,6 +122,7 @@ class DisclosureFigures:
         self.official_expense_lines = list(disclosure.official_expense_lines.all())
         self.procurement_lines = list(disclosure.procurement_lines.all())
         self.vehicle_lines = list(disclosure.vehicle_lines.all())
+        self.equipment_lines = list(disclosure.equipment_lines.all())
         self.key_projects = list(disclosure.key_projects.all())
         self.project_write_ups = list(disclosure.project_write_ups.all())
         self.performance_targets = list(disclosure.performance_targets.all())
@@ -419,7 +423,56 @@ class DisclosureFigures:
             for source in sources
         ]
 
-    # -- vehicles ----------------------------------------------------------------------------
+    @cached_property
+    def procurement_set_aside(self):
+        """The set-aside for small and medium enterprises (面向中小企业预留), with its share
+        of all procurement (computed) and the part for micro enterprises where given; None
+        when the document gives none."""
+        d = self.disclosure
+        if d.procurement_sme_amount is None:
+            return None
+        whole = self.procurement.amount
+        share = (
+            (d.procurement_sme_amount * 100 / whole).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
+            if whole
+            else None
+        )
+        return SetAside(d.procurement_sme_amount, share, d.procurement_micro_amount, whole)
+
+    # -- fund budgets (政府性基金, 国有资本经营) ---------------------------------------------
+
+    def fund_budget(self, source_code):
+        """One fund budget's income and spending (with last year's), and its spending lines
+        with their uses and reasons; None when nothing of it is entered."""
+        lines = [line for line in self.expenditure_lines if line.source.code == source_code]
+        incomes = [line for line in self.income_lines if line.source.code == source_code]
+        if not lines and not incomes:
+            return None
+        source = (incomes or lines)[0].source
+        priors = [line.prior_amount for line in lines if line.prior_amount is not None]
+        spending = Comparison(
+            self.expenditure_of(lines), total(priors) if len(priors) == len(lines) else None
+        )
+        return FundBudget(source, self.income_from(source_code), spending, lines)
+
+    @cached_property
+    def government_fund(self):
+        return self.fund_budget("government_fund")
+
+    @cached_property
+    def state_capital(self):
+        return self.fund_budget("state_capital")
+
+    @cached_property
+    def unsplit_fund_lines(self):
+        """Fund budget lines given as a total (their spending has no basic/project split)."""
+        return [
+            line
+            for line in self.classified_lines
+            if not line.is_split and line.source.code in FUND_BUDGETS
+        ]
+
+    # -- vehicles and equipment -------------------------------------------------------------
 
     @cached_property
     def vehicles_held(self):
@@ -428,6 +481,11 @@ class DisclosureFigures:
     @cached_property
     def vehicles_planned(self):
         return sum(line.planned for line in self.vehicle_lines)
+
+    @cached_property
+    def equipment_count(self):
+        """台（套） above the thresholds, over every equipment line."""
+        return sum(line.count for line in self.equipment_lines)
 
     # -- key projects and their performance targets ------------------------------------------
 
@@ -451,7 +509,13 @@ class DisclosureFigures:
         neither is there (not filled is not zero)."""
         covered = [view.project for view in self.projects if view.targets]
         if covered:
-            return PerformanceCoverage(len(covered), total(p.amount for p in covered), True)
+            units = {p.unit_id for p in covered}
+            return PerformanceCoverage(
+                len(covered),
+                total(p.amount for p in covered),
+                True,
+                None if None in units else len(units),
+            )
         amount = self.disclosure.performance_amount
         return None if amount is None else PerformanceCoverage(None, amount, False)
 
@@ -468,3 +532,20 @@ class PerformanceCoverage:
     projects: int | None  # projects with targets (None: only the amount was typed)
     amount: object  # Decimal, 万元
     computed: bool  # from the targets themselves
+    units: int | None = None  # units carrying those projects (None: not every one says)
+
+
+@dataclass(frozen=True)
+class SetAside:
+    amount: Decimal  # reserved for small and medium enterprises, 万元
+    share: Decimal | None  # % of all procurement; None when there is no procurement
+    micro: Decimal | None  # of which for micro enterprises, where given
+    procurement: Decimal  # all procurement, 万元
+
+
+@dataclass(frozen=True)
+class FundBudget:
+    source: object  # IncomeSource
+    income: Comparison
+    spending: Comparison
+    lines: list  # ExpenditureLine of this source, with their purpose and change_reason

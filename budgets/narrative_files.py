@@ -9,6 +9,8 @@ from django.template.loader import get_template
 
 # Only narrative files: a row must not be able to render an admin or error page as a body.
 FOLDER = "narratives/"
+# The template of a region that has registered none (the reference's own).
+DEFAULT_FILE = "narratives/chongqing-budget-2025.html"
 
 
 def validate_narrative_file(name):

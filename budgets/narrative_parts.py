@@ -16,6 +16,20 @@ class NarrativePart:
     filled: Callable  # disclosure -> bool: the part has data
 
 
+def has_fund(source_code):
+    """A fund budget (政府性基金, 国有资本经营) is filled when any income or expenditure line of
+    that source is entered (0 included: the template then says there is no spending)."""
+
+    def filled(d):
+        f = d.figures
+        return any(
+            line.source.code == source_code and line.amount is not None
+            for line in f.income_lines + f.expenditure_lines
+        )
+
+    return filled
+
+
 PARTS = (
     NarrativePart(
         "official_expenses",
@@ -51,6 +65,20 @@ PARTS = (
         "vehicle_lines",
         "no_vehicles",
         lambda d: bool(d.figures.vehicle_lines),
+    ),
+    NarrativePart(
+        "government_fund",
+        "政府性基金预算",
+        "income_lines",
+        "no_government_fund",
+        has_fund("government_fund"),
+    ),
+    NarrativePart(
+        "state_capital",
+        "国有资本经营预算",
+        "income_lines",
+        "no_state_capital",
+        has_fund("state_capital"),
     ),
     NarrativePart(
         "contact",

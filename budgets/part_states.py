@@ -15,6 +15,7 @@ class PartState:
     warnings: int = 0
     missing: int = 0
     fields: set = field(default_factory=set)
+    preview_url: str = ""  # the public rendering of this part alone, when it has one
 
     @property
     def label(self):

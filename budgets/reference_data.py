@@ -34,7 +34,24 @@ OFFICIAL_EXPENSE_ITEMS = [
     ("公务用车购置费", "公务用车购置及运行维护费"),
 ]
 PROCUREMENT_CATEGORIES = ["货物", "工程", "服务"]
-VEHICLE_KINDS = ["一般公务用车", "执勤执法用车", "特种专业技术用车", "其他用车"]
+# Vehicle kinds of the national list (eight): (code, name, order, first_year, unverified).
+# The orders are fixed numbers, so adding a kind never moves another; a renamed kind is a
+# new entry with the same code and order and the year its name starts (the old entry gets
+# its last year in `VEHICLE_KIND_LAST_YEARS`). Unsure names are marked unverified (待核实):
+# 主要负责人用车 and 离退休干部服务用车 are taken from final-accounts tables, not yet checked
+# against the Ministry's text; the 党政机关公务用车管理办法 spells 执法执勤用车 where the
+# reference document and DOMAIN.md write 执勤执法用车 (kept, as the reference prints it).
+VEHICLE_KINDS = [
+    ("general", "一般公务用车", 10, None, False),
+    ("principal", "主要负责人用车", 20, None, True),
+    ("confidential", "机要通信用车", 30, None, False),
+    ("emergency", "应急保障用车", 40, None, False),
+    ("law_enforcement", "执勤执法用车", 50, None, False),
+    ("special", "特种专业技术用车", 60, None, False),
+    ("retired", "离退休干部服务用车", 70, None, True),
+    ("other", "其他用车", 80, None, False),
+]
+VEHICLE_KIND_LAST_YEARS = {}  # name -> last year it is used, once a later name replaces it
 # 一级 → its 二级 performance indicators (the 项目支出绩效目标表's first two columns).
 INDICATOR_LEVELS = {
     "产出指标": ["数量指标", "质量指标", "时效指标", "成本指标"],
@@ -164,13 +181,28 @@ def install_lists(apps):
         OfficialExpenseItem.objects.update_or_create(
             name=name, defaults={"order": order, "parent": parent}
         )
-    for model_name, names in (
-        ("ProcurementCategory", PROCUREMENT_CATEGORIES),
-        ("VehicleKind", VEHICLE_KINDS),
-    ):
-        model = apps.get_model("budgets", model_name)
-        for order, name in enumerate(names, start=1):
-            model.objects.update_or_create(name=name, defaults={"order": order})
+    ProcurementCategory = apps.get_model("budgets", "ProcurementCategory")
+    for order, name in enumerate(PROCUREMENT_CATEGORIES, start=1):
+        ProcurementCategory.objects.update_or_create(name=name, defaults={"order": order})
+    install_vehicle_kinds(apps)
+
+
+def install_vehicle_kinds(apps):
+    """The national list of vehicle kinds, each under the name of its years. An early
+    migration's model has only name and order: the fields it lacks are left out."""
+    VehicleKind = apps.get_model("budgets", "VehicleKind")
+    known = {field.name for field in VehicleKind._meta.get_fields()}
+    for code, name, order, first_year, unverified in VEHICLE_KINDS:
+        values = {
+            "code": code,
+            "order": order,
+            "first_year": first_year,
+            "last_year": VEHICLE_KIND_LAST_YEARS.get(name),
+            "unverified": unverified,
+        }
+        VehicleKind.objects.update_or_create(
+            name=name, defaults={k: v for k, v in values.items() if k in known}
+        )
 
 
 def install_indicator_levels(apps):

@@ -59,6 +59,12 @@ def flatten(disclosure, snapshot):
     for line in f.vehicle_lines:
         flat[f"车辆：{line.kind.name} 实有"] = f"{line.held}辆"
         flat[f"车辆：{line.kind.name} 拟购置"] = f"{line.planned}辆"
+    flat["面向中小企业预留"] = wan(d.procurement_sme_amount)
+    flat["其中面向小微企业预留"] = wan(d.procurement_micro_amount)
+    for line in f.equipment_lines:
+        flat[f"设备：{line.category}（单位价值{wan(line.threshold)}以上）"] = (
+            f"{line.count}台（套）"
+        )
     for name in TEXT_FIELDS:
         flat[str(d._meta.get_field(name).verbose_name)] = getattr(d, name)
     for unit in snapshot.get("units", []):

@@ -103,11 +103,13 @@ def totals_agree(disclosure):
             f"收入合计{format_wan(f.income.current)}万元与支出合计{format_wan(f.expenditure_total)}万元不相等，预算应收支平衡。",
         )
     split = f.basic_total + f.project_total
-    if f.classified_lines and f.expenditure_by_function != split:
+    # Fund budget lines given as a total have no basic/project split to agree with.
+    by_function = f.expenditure_by_function - total(line.amount for line in f.unsplit_fund_lines)
+    if f.classified_lines and by_function != split:
         yield Problem(
             ERROR,
             "expenditure_lines",
-            f"按功能分类的支出合计{format_wan(f.expenditure_by_function)}万元与基本支出加项目支出"
+            f"按功能分类的支出合计{format_wan(by_function)}万元与基本支出加项目支出"
             f"{format_wan(split)}万元不相等。",
         )
 
@@ -418,8 +420,11 @@ def economic_total_equals_basic(disclosure):
 def item_lines_are_split(disclosure):
     """Every 项 row has 合计 = 基本 + 项目: a 项 line must give both, never only a total
     (only a coarser line copied from a source that gives no more may)."""
-    for line in disclosure.figures.classified_lines:
+    f = disclosure.figures
+    for line in f.classified_lines:
         if len(line.functional_item.code) == 7 and not line.is_split:
+            if line in f.unsplit_fund_lines:
+                continue  # a fund budget's spending is entered as a total with its uses
             yield table_problem(
                 ERROR,
                 "expenditure_lines",
@@ -427,6 +432,41 @@ def item_lines_are_split(disclosure):
                 _item_label(line),
                 "基本支出/项目支出",
                 "项级科目须分别填写基本支出和项目支出，合计由两者相加得出。",
+            )
+
+
+@rule
+def procurement_set_aside_fits(disclosure):
+    """面向中小企业预留 is part of the procurement budget (share ≤ 100 %), and the part for
+    micro enterprises is part of it (micro ≤ SME)."""
+    d, f = disclosure, disclosure.figures
+    sme, micro = d.procurement_sme_amount, d.procurement_micro_amount
+    if sme is not None and sme > f.procurement.amount:
+        yield Problem(
+            ERROR,
+            "procurement_sme_amount",
+            f"面向中小企业预留{format_wan(sme)}万元，超过政府采购预算总额"
+            f"{format_wan(f.procurement.amount)}万元（占比不能超过100%）。",
+        )
+    if micro is not None and (sme is None or micro > sme):
+        yield Problem(
+            ERROR,
+            "procurement_micro_amount",
+            f"面向小微企业预留{format_wan(micro)}万元，超过面向中小企业预留金额"
+            f"{format_wan(sme or 0)}万元：小微企业预留是中小企业预留的一部分。",
+        )
+
+
+@rule
+def equipment_counts_are_whole(disclosure):
+    """Equipment counts are whole numbers ≥ 0 (the database refuses negative ones; this
+    reports a row that came in around it, e.g. from an old backup)."""
+    for line in disclosure.figures.equipment_lines:
+        if line.count < 0:
+            yield Problem(
+                ERROR,
+                "equipment_lines",
+                f"设备“{line.category}”的数量{line.count}台（套）为负数，应为0或正整数。",
             )
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from .figures import PERSONNEL_CLASSES, PUBLIC_CLASSES, Comparison
-from .money import total
+from .money import format_wan, total
 
 AMOUNT, COUNT, TEXT = "amount", "count", "text"
 PERCENT = "percent"  # a change in % of last year's figure
-WAN, YUAN, VEHICLES = "万元", "元", "辆"
+WAN, YUAN, VEHICLES, PIECES = "万元", "元", "辆", "台（套）"
 
 
 # ---------------------------------------------------------------- the built structure
@@ -74,17 +74,18 @@ class TableDef:
     title: str  # the common national title; a catalogue entry may print another
     empty: str  # why the table is empty, when it is (空表并说明)
     build: object  # (disclosure, figures) -> Built
-    counts: bool = False  # measured in 辆, not money
+    counts: bool = False  # measured in a count unit, not money
+    count_unit: str = VEHICLES
 
 
 REGISTRY = {}
 
 
-def table(key, title, *, empty, counts=False):
+def table(key, title, *, empty, counts=False, count_unit=VEHICLES):
     """Register a table builder under `key` (its URL, sheet and JSON name)."""
 
     def register(build):
-        REGISTRY[key] = TableDef(key, title, empty, build, counts)
+        REGISTRY[key] = TableDef(key, title, empty, build, counts, count_unit)
         return build
 
     return register
@@ -333,6 +334,29 @@ def _vehicles(d, f):
     return Built(columns, rows, Row(("合计", f.vehicles_held, f.vehicles_planned)))
 
 
+@table(
+    "equipment",
+    "单位价值较高的设备情况表",
+    empty="本公开文件未填报单位价值较高的设备。",
+    counts=True,
+    count_unit=PIECES,
+)
+def _equipment(d, f):
+    counted = d.vehicles_counted_on
+    held = f"数量（截至{counted.year}年{counted.month}月）" if counted else "数量"
+    columns = (
+        Column("category", "设备类别"),
+        # The threshold is the document's wording ("单位价值50万元以上"), whatever the table unit.
+        Column("threshold", "价值标准"),
+        Column("count", held, COUNT),
+    )
+    rows = [
+        Row((line.category, f"单位价值{format_wan(line.threshold)}万元以上", line.count))
+        for line in f.equipment_lines
+    ]
+    return Built(columns, rows, Row(("合计", "", f.equipment_count)))
+
+
 @table("key-projects", "项目支出表", empty="本公开文件未列出重点项目。")
 def _key_projects(d, f):
     columns = (
@@ -453,7 +477,7 @@ def build_table(disclosure, entry, *, unit=WAN, separators=True):
     definition = REGISTRY[entry.key]
     built = definition.build(disclosure, disclosure.figures)
     title = entry.title or definition.title
-    unit = VEHICLES if definition.counts else unit
+    unit = definition.count_unit if definition.counts else unit
     if not built.rows:
         note = f"本表无数据：{entry.empty_note or definition.empty}"
         return Table(entry.key, title, unit, built.columns, (), None, note, separators)

@@ -8,6 +8,7 @@ row, checks role, department and status first, and records who, when and why.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from .models import (
     BasicExpenditureLine,
     Disclosure,
     DisclosureCheck,
+    EquipmentLine,
     ExpenditureLine,
     IncomeLine,
     KeyProject,
@@ -42,6 +44,7 @@ PART_MODELS = [
     OfficialExpenseLine,
     ProcurementLine,
     VehicleLine,
+    EquipmentLine,
     KeyProject,
     ProjectWriteUp,  # after KeyProject: these hang on its copies
     PerformanceTarget,
@@ -55,6 +58,10 @@ checksums = []
 # workflow stores it once, at publication, inside the publish transaction, because the
 # database refuses any later write to a published version.
 renderers = []
+# Files rendered from that body and stored with the version (the portal registers its PDF).
+attachments = []
+# What runs once a publication is committed (the portal writes the version's open-data files).
+publication_hooks = []
 
 
 class WorkflowError(Exception):
@@ -104,10 +111,27 @@ def register_renderer(func):
     return func
 
 
+def register_attachment(func):
+    """Register `func(disclosure)`, run when a version is published, after its page body is
+    rendered and before it is saved: it may store a file rendered from that body on the
+    version (the portal's PDF). Registering the same function again replaces it."""
+    attachments[:] = [f for f in attachments if f is not func] + [func]
+    return func
+
+
 def register_checksum(func):
     """Register `func(disclosure) -> str`, the content checksum stored when a version is
     published (with none registered, versions are published without one)."""
     checksums[:] = [func]
+    return func
+
+
+def register_publication_hook(func):
+    """Register `func(disclosure)`, run after the transaction that published a version
+    commits; a failure is logged and does not undo the publication. Several apps may
+    register one each (registering the same function again changes nothing)."""
+    if func not in publication_hooks:
+        publication_hooks.append(func)
     return func
 
 
@@ -227,9 +251,13 @@ def _freeze(disclosure, *, published_on):
     disclosure.status = Status.PUBLISHED
     for checksum in checksums:  # it covers everything set above (the open data, not the HTML)
         disclosure.content_checksum = checksum(disclosure)
-    for render in renderers:  # last: the body shows the snapshot, dates and checksum
+    for render in renderers:  # the body shows the snapshot, dates and checksum
         disclosure.published_body = render(disclosure)
+    for attach in attachments:  # files rendered from that body (the PDF)
+        attach(disclosure)
     disclosure.save()
+    for hook in publication_hooks:
+        transaction.on_commit(partial(hook, disclosure), robust=True)
 
 
 @transaction.atomic
@@ -280,6 +308,7 @@ def disclosure_correct(*, disclosure, user, reason):
     correction.changes = []
     correction.content_checksum = ""
     correction.published_body = None
+    correction.pdf = correction.pdf_checksum = None  # its own is printed at its publication
     correction.edit_version = 0
     correction.save()
     source = Disclosure.objects.get(pk=published_id)

@@ -6,7 +6,7 @@ extends it the documented Django way (unregister, subclass, register) with its i
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from budgets.admin import PART_5, PART_6, DisclosureAdmin, PartInline, SafeImportAdmin
+from budgets.admin import DisclosureAdmin, PartInline, SafeImportAdmin
 from budgets.models import Disclosure
 from organizations.admin import HistoryAdmin
 
@@ -34,9 +34,24 @@ class TermAdmin(SafeImportAdmin, HistoryAdmin):
 
 class DisclosureTermInline(PartInline):
     model = DisclosureTerm
-    part = PART_6
+    block = "glossary"  # shown in the part of the region's template that prints the glossary
     fields = ["order", "term"]
     autocomplete_fields = ["term"]
+    # Said here, not on the model: the glossary's models belong to the glossary's own work.
+    help_texts = {
+        "order": _("本名词在名词解释部分中的序号：通用名词在前，科目名词按科目编码顺序。"),
+        "term": _(
+            "输入名词查找，如“财政拨款收入”；本文件支出所列每个功能分类科目都应有对应名词，"
+            "找不到的请先在“名词解释”中添加。"
+        ),
+    }
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name, text in self.help_texts.items():
+            if name in formset.form.base_fields:
+                formset.form.base_fields[name].help_text = text
+        return formset
 
 
 admin.site.unregister(Disclosure)
@@ -45,15 +60,3 @@ admin.site.unregister(Disclosure)
 @admin.register(Disclosure)
 class DisclosureWithGlossaryAdmin(DisclosureAdmin):
     inlines = [*DisclosureAdmin.inlines, DisclosureTermInline]
-    _after = [name for name, _options in DisclosureAdmin.fieldsets].index(PART_5) + 1
-    fieldsets = [
-        *DisclosureAdmin.fieldsets[:_after],
-        (
-            PART_6,
-            {
-                "fields": [],
-                "description": _("按说明中的顺序选择名词；名词本身在“名词解释”中维护。"),
-            },
-        ),
-        *DisclosureAdmin.fieldsets[_after:],
-    ]

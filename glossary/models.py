@@ -2,10 +2,39 @@
 disclosure prints in its glossary part."""
 
 from django.db import models
+from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from budgets.models import Disclosure, DisclosurePart, FunctionalItem
+
+
+class TermQuerySet(models.QuerySet):
+    def grouped(self):
+        """The terms in reading order, as [(heading, [terms])]: the general terms first (in
+        their `order`), then those of classification items by code, one group per 类
+        (two queries)."""
+        # General terms: by `order`, then in the order the documents print them (a reading
+        # order: 财政拨款收入 before 基本支出), never by code point.
+        terms = list(self.select_related("functional_item").annotate(printed=Min("uses__order")))
+        general = sorted(
+            (t for t in terms if not t.functional_item),
+            key=lambda t: (t.order, t.printed is None, t.printed or 0, t.name),
+        )
+        coded = sorted(
+            (t for t in terms if t.functional_item), key=lambda t: (t.functional_item.code, t.name)
+        )
+        classes = {t.functional_item.code[:3] for t in coded}
+        names = dict(
+            FunctionalItem.objects.filter(code__in=classes)
+            .order_by("code", "year")
+            .values_list("code", "name")
+        )  # the newest list's name of each 类 wins
+        groups = [("通用名词", general)] if general else []
+        for code in sorted(classes):
+            members = [t for t in coded if t.functional_item.code.startswith(code)]
+            groups.append((f"支出功能分类 {code} {names.get(code, '')}".strip(), members))
+        return groups
 
 
 class Term(models.Model):
@@ -26,6 +55,7 @@ class Term(models.Model):
         _("排序"), default=0, help_text=_("名词解释页中的顺序：通用名词在前，科目名词按编码。")
     )
 
+    objects = TermQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -12,13 +12,17 @@ class PortalConfig(AppConfig):
 
         from budgets import workflow
 
-        from . import audit, pages, rules  # noqa: F401  rules register with budgets.rules
-        from .opendata import checksum
+        from . import audit, pages, pdf, rules  # noqa: F401  rules register with budgets.rules
+        from .opendata import checksum, store
 
         # A version's checksum covers its open-data JSON, which the portal builds.
         workflow.register_checksum(checksum.content_checksum)
         # A version's page body is rendered once, at publication, from the portal's templates.
         workflow.register_renderer(pages.publication_body)
+        # …and printed once, from that body, into the version's PDF.
+        workflow.register_attachment(pdf.attach_pdf)
+        # Its downloads and the data package are written once, after the publication commits.
+        workflow.register_publication_hook(store.on_publication)
 
         signals.user_logged_in.connect(audit.on_login, dispatch_uid="audit-login")
         signals.user_logged_out.connect(audit.on_logout, dispatch_uid="audit-logout")

@@ -1,6 +1,8 @@
 """The audit log. Any app writes to it through the standard `audit` logger:
 
-    logging.getLogger("audit").info("说明", extra={"kind": "import", "user": user, "ip": ip})
+    logging.getLogger("audit").info("说明", extra={"kind": "import", "user": user, "request": request})
+
+(with the request, the handler records the client address as portal/client_address.py reads it)
 
 so apps below the portal need not import it; the handler here (installed in settings'
 LOGGING) stores each record as a portal.models.AuditEvent. Logins come from auth signals."""
@@ -34,7 +36,8 @@ class AuditDatabaseHandler(logging.Handler):
                 user=user if getattr(user, "pk", None) else None,
                 username=getattr(record, "username", "")
                 or (user.get_username() if user is not None else ""),
-                ip=getattr(record, "ip", None),
+                # Records from the apps carry the request: the client's address behind proxies.
+                ip=getattr(record, "ip", None) or client_ip(getattr(record, "request", None)),
                 detail=record.getMessage(),
             )
         except Exception:  # the audit log must never break the request it records

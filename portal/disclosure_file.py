@@ -20,6 +20,7 @@ from budgets.models import (
     CatalogueTable,
     Disclosure,
     EconomicItem,
+    EquipmentLine,
     ExpenditureLine,
     FunctionalItem,
     IncomeLine,
@@ -339,6 +340,7 @@ class Loader:
         basic, project = spec.get("basic", {}), spec.get("project", {})
         operating, performance = spec.get("operating_cost", {}), spec.get("performance", {})
         vehicles = dict(spec.get("vehicles", {}))
+        set_aside = spec.get("sme_set_aside", {})
         unit = (
             lookup(Unit, f"{where} unit", department=department, name=spec["unit"])
             if spec.get("unit")
@@ -378,6 +380,12 @@ class Loader:
                 performance.get("amount"), "[disclosure.performance] amount"
             ),
             "vehicles_counted_on": vehicles.pop("counted_on", None),
+            "procurement_sme_amount": self.money(
+                set_aside.get("amount"), "[disclosure.sme_set_aside] amount"
+            ),
+            "procurement_micro_amount": self.money(
+                set_aside.get("micro"), "[disclosure.sme_set_aside] micro"
+            ),
             **self.stated_none(spec.get("stated_none", []), where),
         }
         disclosure = self.upsert(Disclosure, keys, values, f"公开文件 {spec['year']}")
@@ -450,6 +458,9 @@ class Loader:
                     "functional_item": lookup(functional_items, f"{at} code", code=str(code))
                     if code
                     else None,
+                    "unit": lookup(Unit, f"{at} unit", department=department, name=entry["unit"])
+                    if entry.get("unit")
+                    else None,
                 }
             )
         self.sync(KeyProject, parent, ["order"], projects, "重点项目")
@@ -479,13 +490,29 @@ class Loader:
 
         vehicle_lines = [
             {
-                "kind": lookup(VehicleKind, "[disclosure.vehicles]", name=kind),
+                "kind": lookup(
+                    VehicleKind.objects.of_year(year), "[disclosure.vehicles]", name=kind
+                ),
                 "held": head_count(line.get("held", 0), f"车辆“{kind}”held"),
                 "planned": head_count(line.get("planned", 0), f"车辆“{kind}”planned"),
             }
             for kind, line in vehicles.items()
         ]
         self.sync(VehicleLine, parent, ["kind"], vehicle_lines, "车辆")
+
+        equipment = []
+        for i, line in enumerate(spec.get("equipment", []), start=1):
+            at = f"第{i}条 [[disclosure.equipment]]"
+            equipment.append(
+                {
+                    "order": i,
+                    "category": line.get("category", "设备"),
+                    # The document states the threshold in 万元 whatever its tables' unit.
+                    "threshold": money(line.get("threshold_wan"), f"{at} threshold_wan"),
+                    "count": head_count(line.get("count"), f"{at} count"),
+                }
+            )
+        self.sync(EquipmentLine, parent, ["order"], equipment, "设备")
 
         wordings = [
             {"key": key, "text": text} for key, text in spec.get("published_wording", {}).items()

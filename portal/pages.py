@@ -14,13 +14,16 @@ from django.utils.safestring import mark_safe
 
 from budgets.comparison import HEADLINES, comparison, headline_values, with_lines
 from budgets.models import Disclosure, NarrativeTemplate
+from budgets.narrative_files import DEFAULT_FILE as DEFAULT_TEMPLATE
 from budgets.snapshots import snapshot_of
 from budgets.tables import WAN, YUAN, build_tables, catalogue_of, download_entries
 from budgets.workflow import WorkflowError
 from glossary.models import Term
 from organizations.models import Department, DepartmentSuccession, Region
 
-DEFAULT_TEMPLATE = "narratives/chongqing-budget-2025.html"
+from .charts import charts_of
+from .glossary_links import link_terms
+
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
 REGION_CHAIN = "region__parent__parent__parent"
 DEPARTMENTS_PER_PAGE = 50
@@ -177,6 +180,7 @@ def body_data(disclosure, *, preview=False):
         "preview": preview,
         "figures": disclosure.figures,
         "tables": tables,
+        "charts": charts_of(disclosure.figures),
         "downloads": download_entries(catalogue),
         "units": snapshot["units"],
         "glossary": snapshot["glossary"],
@@ -194,7 +198,9 @@ def render_body(disclosure, *, preview=False):
     one region's broken template file never breaks a page."""
     context = body_data(disclosure, preview=preview)
     try:
-        narrative = render_to_string(context["narrative_template"], context)
+        narrative = mark_safe(  # noqa: S308 -- links added to our own autoescaped rendering
+            link_terms(render_to_string(context["narrative_template"], context), context["glossary"])
+        )
         failed = False
     except Exception:  # any error of a template file: missing, bad syntax, a failing filter
         logger.exception(
@@ -274,6 +280,6 @@ def get_disclosure(pk, *, published_only=True):
 def glossary_data():
     """Every term, general ones first, then by classification code."""
     return {
-        "terms": list(Term.objects.select_related("functional_item")),
+        "groups": Term.objects.grouped(),
         "crumbs": [{"label": "名词解释"}],
     }

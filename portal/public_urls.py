@@ -11,7 +11,13 @@ urlpatterns = [
     path("departments/<int:pk>/compare/", views.compare, name="compare"),
     path("search/", views.search, name="search"),
     path("disclosures/<int:pk>/", views.disclosure, name="disclosure"),
+    path("disclosures/<int:pk>.pdf", views.disclosure_pdf, name="disclosure_pdf"),
     path("disclosures/<int:pk>/preview/", views.preview, name="preview"),
+    path(
+        "disclosures/<int:pk>/preview/<slug:section>/",
+        views.preview_part,
+        name="preview_part",
+    ),
     path("guide/", views.guide, name="guide"),
     path("glossary/", views.glossary, name="glossary"),
 ]
@@ -34,4 +40,7 @@ urlpatterns += [
         name="disclosure_schema",
     ),
     path("open-data/<slug:resource>.csv", download_views.open_data_csv, name="open_data_csv"),
+    # 开放数据 for people: what each dataset holds, its fields, licence and checksum.
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/<slug:name>/", views.dataset, name="dataset"),
 ]

@@ -55,6 +55,7 @@ ROLES = {
         ("glossary", "add_term"),
         ("budgets", "view_statuschange"),
         ("budgets", "view_exemption"),
+        ("budgets", "view_notice"),  # their own department's (the notice admin is scoped)
         ("budgets", "submit_disclosure"),
     ],
     # The finance bureau's reviewers: read everything, approve, publish, return.
@@ -80,6 +81,7 @@ ROLES = {
         *_perms({"auth": ["user", "group"]}, ALL),
         ("organizations", "manage_all_departments"),
         ("budgets", "view_statuschange"),
+        ("budgets", "view_notice"),
         ("portal", "view_auditevent"),
         # Locked-out logins (django-axes): deleting a record unlocks it.
         ("portal", "view_loginlock"),

@@ -3,7 +3,7 @@ classification items (by name or code), key projects and glossary terms.
 
 Matching is a substring match (`contains`): Chinese has no spaces to split words on, and a
 substring finds “行政运行” inside “其他行政运行支出”. On PostgreSQL the searched columns carry
-pg_trgm trigram indexes (migration portal 0008), which serve `LIKE '%…%'` for three
+pg_trgm trigram indexes (migration portal 0009), which serve `LIKE '%…%'` for three
 characters or more; SQLite scans, which is fast enough for a small site. Only the current
 published versions are searched: drafts never appear, and a corrected version gives way to
 its correction.

@@ -184,8 +184,22 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
+# Uploaded and generated files: each version's PDF, and the open data (portal/opendata.md,
+# “文件”) written once per publication to the "opendata" storage: any Django storage backend
+# works (object storage too).
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "media/"
+# The site's public address (https://…, no trailing slash), printed in the footer of each
+# version's PDF; empty = the path only.
+PUBLIC_URL = os.environ.get("DJANGO_PUBLIC_URL", "").rstrip("/")
+# Render each published version's PDF at publication (portal/pdf.py).
+PUBLICATION_PDF = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "opendata": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "open-data", "base_url": "/media/open-data/"},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -271,6 +285,17 @@ DISCLOSURE_DEADLINE_DAYS = int(os.environ.get("DISCLOSURE_DEADLINE_DAYS", 20))
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "部门预算公开平台")
 # The site's address as people type it (links in e-mail notices), e.g. https://yusuan.example.gov.cn
 PORTAL_URL = os.environ.get("PORTAL_URL", "")
+
+# The licence of the open data (datapackage.json `licenses`, the 开放数据 pages): an SPDX id,
+# its title and address.
+OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "CC-BY-4.0")
+OPEN_DATA_LICENSE_TITLE = os.environ.get(
+    "OPEN_DATA_LICENSE_TITLE",
+    "知识共享署名 4.0 国际许可协议（CC BY 4.0）：可自由使用、转载，请注明来源",
+)
+OPEN_DATA_LICENSE_URL = os.environ.get(
+    "OPEN_DATA_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
+)
 
 # E-mail notices (README “邮件通知”): printed to the console in development, SMTP otherwise.
 EMAIL_BACKEND = os.environ.get(

@@ -1,18 +1,29 @@
 """Public pages: plain function views that render the structures of `portal.pages`."""
 
+import base64
+import logging
+
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from budgets.rules import amounts_are_filled_in
 from organizations.access import reaches
 
 from . import pages
+from .download_views import content_disposition
+from .opendata import datasets
+from .part_preview import part_html
 from .search import search_data
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -45,6 +56,34 @@ def glossary(request):
     return render(request, "portal/glossary.html", pages.glossary_data())
 
 
+def disclosure_pdf(request, pk):
+    """The PDF rendered at the version's publication, with its SHA-256 as ETag and
+    Content-Digest (RFC 9530) so any copy can be checked; 404 for a version without one."""
+    disclosure = pages.get_disclosure(pk)
+    if not disclosure.pdf:
+        raise Http404("这份公开文件没有 PDF。")
+    checksum = disclosure.pdf_checksum
+    try:
+        file = disclosure.pdf.open("rb")
+    except FileNotFoundError:  # storage lost it: say so in the log, not with a 500 page
+        logger.error("公开文件 %s 的 PDF %s 不在存储中", disclosure.pk, disclosure.pdf.name)
+        raise Http404("这份公开文件的 PDF 暂时无法提供。") from None
+    response = FileResponse(file, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(
+        f"{disclosure.title}（第{disclosure.revision}版）.pdf", f"disclosure-{disclosure.pk}.pdf"
+    )
+    response["ETag"] = f'"{checksum}"'
+    response["Content-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(checksum)).decode()}:"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+def open_data(request):
+    return render(request, "portal/open_data.html", datasets.open_data_index())
+
+
+def dataset(request, name):
+    return render(request, "portal/dataset.html", datasets.dataset_data(name))
+
+
 @staff_member_required
 def preview(request, pk):
     """Staff see any version exactly as the public page would show it, marked as a preview;
@@ -59,6 +98,24 @@ def preview(request, pk):
         "findings": [] if disclosure.is_published else list(amounts_are_filled_in(disclosure)),
     }
     response = render(request, "portal/disclosure.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@xframe_options_sameorigin  # shown in a frame beside the form; never framed by other sites
+@csp_replace({"frame-ancestors": [SELF]})
+@staff_member_required
+def preview_part(request, pk, section):
+    """One part of a version's preview, alone (the disclosure form shows it beside the part
+    being filled): the same rendering as the whole preview, for staff who reach the
+    department only."""
+    disclosure = pages.get_disclosure(pk, published_only=False)
+    if not reaches(request.user, disclosure.department_id):
+        raise Http404("没有这份公开文件。")
+    body = pages.published_body(disclosure, preview=True)
+    context = {"disclosure": disclosure, "part": part_html(body, section), "section": section}
+    response = render(request, "portal/preview_part.html", context)
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
     return response

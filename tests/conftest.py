@@ -19,12 +19,37 @@ def reference_data(db):
     shipped.install(apps)
 
 
-@pytest.fixture
-def reference(reference_data):
-    """The 2025 reference disclosure, loaded from the project's own data file."""
+def _load_reference():
     from portal.disclosure_file import load_disclosure_file
 
     return load_disclosure_file().disclosure
+
+
+@pytest.fixture(scope="session")
+def reference_snapshot(django_db_setup, django_db_blocker):
+    """The reference's rows, loaded once per session (tests/dbsnapshot.py)."""
+    from tests import dbsnapshot
+
+    with django_db_blocker.unblock():
+        return dbsnapshot.capture(_load_reference)
+
+
+@pytest.fixture
+def reference(request, db):
+    """The 2025 reference disclosure, loaded from the project's own data file.
+
+    Loaded once per session and replayed into each test's transaction; a transactional test
+    (its database is flushed between tests) loads the file itself."""
+    from tests import dbsnapshot
+
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if not (transactional or (marker and marker.kwargs.get("transaction"))):
+        snapshot = request.getfixturevalue("reference_snapshot")
+        if snapshot.fits():  # the migrated database, shipped reference data included
+            return dbsnapshot.replay(snapshot)
+    request.getfixturevalue("reference_data")
+    return _load_reference()
 
 
 @pytest.fixture

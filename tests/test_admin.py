@@ -66,8 +66,8 @@ def test_the_disclosure_screen_follows_the_documents_parts(superuser_client, ref
         "六、专业性名词解释",
         "公开联系人",
     ]
-    # The form itself, after the tabs that name the same parts.
-    form = text[text.index("公开主体与发布信息") :]
+    # The form itself, after the tabs that name the same parts (the last tab: 公开前审查).
+    form = text[text.index("公开前审查") :]
     positions = [form.index(label) for label in order]
     assert positions == sorted(positions)
     assert "11091.84万元（上年10343.34万元，增加748.5万元）" in text

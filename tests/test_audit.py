@@ -26,6 +26,21 @@ def test_a_workflow_step_in_the_admin_is_logged(client, draft, editor):
     ).exists()
 
 
+def test_a_workflow_step_behind_a_proxy_records_the_clients_address(client, draft, editor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.force_login(editor)
+    from tests.conftest import record_checks
+
+    record_checks(draft)
+    client.post(
+        reverse("admin:budgets_disclosure_step", args=[draft.pk, "submit"]),
+        headers={"X-Forwarded-For": "203.0.113.7"},
+        REMOTE_ADDR="10.0.0.2",
+    )
+    event = AuditEvent.objects.get(kind="status", user=editor)
+    assert event.ip == "203.0.113.7"
+
+
 def test_changes_keep_who_when_before_and_after(admin_client, draft):
     line = OfficialExpenseLine.objects.get(disclosure=draft, item__name="公务接待费")
     from tests.adminforms import form_values

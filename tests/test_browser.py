@@ -52,6 +52,18 @@ def log_in(browser, live_server, username, width=1280):
     return page
 
 
+def wait_for_preview(page):
+    """Wait until the shown part's preview has loaded: the test database (SQLite, shared
+    cache) refuses a read that overlaps a write, so no save may start while it loads."""
+    expect(page.locator(".part-tab.selected")).to_have_count(1)  # part_tabs.js has run
+    pane = page.locator("[data-part-panel]:not([hidden]) [data-part-preview]")
+    if pane.count() == 0:
+        return pane  # a tab with no preview (the header, the contact line, the review)
+    pane.scroll_into_view_if_needed()
+    expect(pane.frame_locator("iframe").locator(".preview-banner")).to_be_visible()
+    return pane
+
+
 def test_the_whole_path_from_the_contact_persons_start_page_to_the_public_page(
     live_server, browser, page, draft, editor, reviewer
 ):
@@ -72,8 +84,11 @@ def test_the_whole_path_from_the_contact_persons_start_page_to_the_public_page(
     contact.screenshot(path=shots / "1-editor-start-page.png", full_page=True)
     start.get_by_role("link", name="提交审核").click()
 
-    # One part: 五、其他重要事项, with template residue left in a reason.
-    contact.get_by_role("link", name="五、其他重要事项").click()
+    # One part: 五、其他重要事项的情况说明 (the tabs are the region's template's parts), with
+    # template residue left in a reason.
+    wait_for_preview(contact)
+    contact.get_by_role("link", name="五、其他重要事项的情况说明").click()
+    wait_for_preview(contact)
     expect(contact.locator("#id_operating_cost")).to_be_visible()
     expect(contact.locator("#id_income_change_reason")).to_be_hidden()
     assert contact.evaluate("document.documentElement.scrollWidth") <= 1366
@@ -81,15 +96,26 @@ def test_the_whole_path_from_the_contact_persons_start_page_to_the_public_page(
     contact.locator("#id_operating_cost_change_reason").fill("主要原因是XX。")
     contact.get_by_role("button", name="保存并继续编辑").click()
     expect(contact.locator(".messagelist")).to_contain_text("已保存，但检查发现1个错误")
+    wait_for_preview(contact)
     finding = contact.locator(".disclosure-problems a", has_text="模板残留")
     contact.screenshot(path=shots / "2-editor-sees-finding.png", full_page=True)
     finding.click()
     reason = contact.locator("#id_operating_cost_change_reason")
     expect(reason).to_be_visible()
-    expect(contact.get_by_role("link", name="五、其他重要事项")).to_contain_text("有问题")
+    expect(contact.get_by_role("link", name="五、其他重要事项的情况说明")).to_contain_text("有问题")
+    wait_for_preview(contact)
     reason.fill("主要原因是压减一般性支出。")
     contact.get_by_role("button", name="保存并继续编辑").click()
     expect(contact.locator(".messagelist")).not_to_contain_text("检查发现")
+    wait_for_preview(contact)
+    # Below the part, its public rendering as saved, marked 预览; “刷新预览” reloads it.
+    contact.get_by_role("link", name="五、其他重要事项的情况说明").click()
+    shown = wait_for_preview(contact)
+    preview = shown.frame_locator("iframe")
+    expect(preview.locator("#part-5")).to_contain_text("运行经费280.23万元")
+    shown.get_by_role("button", name="刷新预览").click()
+    expect(preview.locator("#part-5")).to_contain_text("主要原因是压减一般性支出")
+    contact.screenshot(path=shots / "2b-editor-part-preview.png")
     contact.get_by_role("button", name="提交审核").click()
     expect(contact.locator(".messagelist")).to_contain_text("已提交审核")
     contact.screenshot(path=shots / "3-editor-submitted.png")
@@ -156,6 +182,7 @@ def test_the_preview_marks_an_unfilled_part_and_the_page_reads_as_printed(
     fieldset = contact.locator("fieldset", has=contact.locator("#id_no_procurement"))
     expect(fieldset).to_be_visible()
     fieldset.screenshot(path=screenshot_dir / "admin-part-5-none-flags.png")
+    wait_for_preview(contact)  # before the draft is deleted below
     draft.delete()
     page.goto(live_server.url + draft.supersedes.get_absolute_url())
     expect(page.locator("#part-4")).to_contain_text("因公出国（境）费用0万元")

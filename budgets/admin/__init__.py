@@ -3,19 +3,13 @@ spreadsheet import, the reference data, and the one safe import mixin every admi
 uses. Importing this package registers them all."""
 
 from .disclosure import (
-    CONTACT,
-    PART_1,
-    PART_2,
-    PART_3,
-    PART_4,
-    PART_5,
-    PART_6,
     DisclosureAdmin,
     ExemptionAdmin,
     PartInline,
     StatusChangeAdmin,
 )
 from .imports import SafeImportAdmin, SafeImportMixin
+from .notices import NoticeAdmin
 from .reference import (
     ClassificationItemAdmin,
     ClassificationVersionAdmin,
@@ -28,21 +22,15 @@ from .reference import (
 )
 
 __all__ = [
-    "CONTACT",
     "ClassificationItemAdmin",
     "ClassificationVersionAdmin",
-    "PART_1",
-    "PART_2",
-    "PART_3",
-    "PART_4",
-    "PART_5",
-    "PART_6",
     "DisclosureAdmin",
     "EconomicItemAdmin",
     "ExemptionAdmin",
     "FunctionalItemAdmin",
     "IncomeSourceAdmin",
     "NarrativeTemplateAdmin",
+    "NoticeAdmin",
     "OfficialExpenseItemAdmin",
     "OrderedNameAdmin",
     "PartInline",

@@ -19,11 +19,12 @@ from organizations.admin import DepartmentScopedAdmin, DepartmentScopedMixin, Sc
 from organizations.forms import ConflictCheckForm
 from organizations.models import Department, UnitYear
 
-from .. import annual, deadlines, workflow
+from .. import annual, deadlines, form_parts, workflow
 from ..models import (
     BasicExpenditureLine,
     Disclosure,
     DisclosureCheck,
+    EquipmentLine,
     Exemption,
     ExpenditureLine,
     IncomeLine,
@@ -48,15 +49,91 @@ audit_log = logging.getLogger("audit")  # stored by the portal's handler (portal
 HEADER = "公开主体与发布信息"
 REVIEW = "公开前审查"
 CHECKS = "一致性检查"
-PART_1 = "一、单位基本情况"
-PART_2 = "二、部门收支总体情况"
-PART_3 = "三、部门预算情况说明"
-PART_4 = "四、“三公”经费情况说明"
-PART_5 = "五、其他重要事项"
-PART_6 = "六、专业性名词解释"
-CONTACT = "公开联系人"
+REVIEW_BLOCK = "review"
+NONE_FLAGS = _(
+    "没有填写的部分不会当作0：确实没有的，请勾选该部分的“无”，页面写明没有；"
+    "既未填写也未勾选的，不能提交审核。"
+)
+# What the contact person fills, block by block (budgets/form_parts.py puts each block in the
+# part of the region's template that prints it). An inline names its block in `block`.
+BLOCKS = {
+    "units": {
+        "fields": ["units_summary"],
+        "description": _("各单位的职能职责、内设科室和编制按年度维护，点击单位名称编辑。"),
+    },
+    "income": {
+        "fields": ["income_summary", "income_change_reason", "expenditure_summary"],
+        "description": _("收入、支出合计由下方各行自动计算。"),
+    },
+    "appropriation": {
+        "fields": [
+            "split_summary",
+            ("prior_basic", "prior_project"),
+            "basic_change_reason",
+            "basic_uses",
+            "project_change_reason",
+        ],
+        "description": _("基本支出和项目支出由支出预算各行合计。"),
+    },
+    "funds": {
+        "fields": [("no_government_fund", "no_state_capital")],
+        "description": _(
+            "政府性基金、国有资本经营预算的支出按该资金来源填写支出行的合计、用途和原因，"
+            "不必拆分基本支出和项目支出；确实没有的，勾选“无”。"
+        ),
+    },
+    "projects": {
+        "fields": [],
+        "description": _("重点项目按说明中的顺序填写；先保存项目，再填写其说明和绩效目标。"),
+    },
+    "official_expenses": {
+        "fields": [
+            "official_expense_summary",
+            "official_expense_change_reason",
+            "no_official_expenses",
+        ]
+    },
+    "operating_cost": {
+        "fields": [
+            ("operating_cost", "prior_operating_cost"),
+            "operating_cost_change_reason",
+            "operating_cost_uses",
+            "no_operating_cost",
+        ]
+    },
+    "procurement": {
+        "fields": [
+            "procurement_summary",
+            ("procurement_sme_amount", "procurement_micro_amount"),
+            "no_procurement",
+        ]
+    },
+    "performance": {"fields": [("performance_amount", "no_performance")]},
+    "vehicles": {"fields": ["vehicles_counted_on", "vehicle_summary", "no_vehicles"]},
+    "equipment": {
+        "fields": [],
+        "description": _("单位价值在起点以上的设备，按台（套）填写；统计日期与车辆相同。"),
+    },
+    "glossary": {
+        "fields": [],
+        "description": _("按说明中的顺序选择名词；名词本身在“名词解释”中维护。"),
+    },
+    "contact": {
+        "fields": [("contact_name", "contact_phone")],
+        "description": _("本地区模板要求在文末注明公开联系人及联系方式。"),
+    },
+}
+NONE_BLOCKS = {
+    "funds",
+    "official_expenses",
+    "operating_cost",
+    "procurement",
+    "performance",
+    "vehicles",
+}
+OTHER_NOTE = _("本地区的情况说明模板不印出以下内容，可以不填。")
 NOT_YET = _("保存后显示。")
-UNFILLED = _("未填写（不是0）：请在下方各行填写，确实没有的请勾选该部分的“无”。")
+UNFILLED = _("未填写（不是0）：数字在下方各行填写。")
 
 
 def describe(comparison, label="上年"):
@@ -207,9 +284,11 @@ class ReadableAmounts:
 
 
 class PartInline(ReadableAmounts, ScopedChoices, admin.TabularInline):
-    """An inline shown right after the fieldset named by `part` (see change_form.html);
+    """An inline of the form's `block` (budgets/form_parts.py), shown right after the fieldset
+    of the part that holds the block (`part`, set per request: see change_form.html);
     editable only while its disclosure is a draft."""
 
+    block = None
     part = None
     extra = 0
     formset = PagedLinesFormSet
@@ -248,14 +327,14 @@ class PartInline(ReadableAmounts, ScopedChoices, admin.TabularInline):
 
 class IncomeLineInline(PartInline):
     model = IncomeLine
-    part = PART_2
+    block = "income"
     fields = ["source", "amount", "prior_amount", "prior_execution", "change_reason"]
 
 
 class ExpenditureLineInline(PartInline):
     model = ExpenditureLine
     formset = ExpenditureFormSet
-    part = PART_2
+    block = "income"
     fields = [
         "source",
         "functional_item",
@@ -275,8 +354,8 @@ class ExpenditureLineInline(PartInline):
 
 class KeyProjectInline(PartInline):
     model = KeyProject
-    part = PART_3
-    fields = ["order", "name", "amount", "source", "functional_item"]
+    block = "projects"
+    fields = ["order", "name", "amount", "source", "functional_item", "unit"]
     autocomplete_fields = ["functional_item"]
 
 
@@ -284,7 +363,7 @@ class ProjectDetailInline(PartInline):
     """Rows that hang on one of this version's key projects: the project dropdown offers
     only those (saved ones: a new project is saved first, then described)."""
 
-    part = PART_3
+    block = "projects"
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -321,27 +400,42 @@ class PerformanceTargetInline(ProjectDetailInline):
 
 class BasicExpenditureLineInline(PartInline):
     model = BasicExpenditureLine
-    part = PART_3
+    block = "appropriation"
     fields = ["economic_item", "amount", "prior_amount"]
     autocomplete_fields = ["economic_item"]
 
 
 class OfficialExpenseLineInline(PartInline):
     model = OfficialExpenseLine
-    part = PART_4
+    block = "official_expenses"
     fields = ["item", "amount", "prior_amount", "change_reason"]
 
 
 class ProcurementLineInline(PartInline):
     model = ProcurementLine
-    part = PART_5
+    block = "procurement"
     fields = ["source", "category", "amount"]
 
 
 class VehicleLineInline(PartInline):
     model = VehicleLine
-    part = PART_5
+    block = "vehicles"
     fields = ["kind", "held", "planned"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Only the kinds whose name is in use in the disclosure's year (the form class is
+        # built per request, so narrowing its field here touches no other request).
+        formset = super().get_formset(request, obj, **kwargs)
+        kind = formset.form.base_fields.get("kind")
+        if obj is not None and kind is not None:
+            kind.queryset = kind.queryset.of_year(obj.year)
+        return formset
+
+
+class EquipmentLineInline(PartInline):
+    model = EquipmentLine
+    block = "equipment"
+    fields = ["order", "category", "threshold", "count"]
 
 
 class PublishedSentenceInline(PartInline):
@@ -349,13 +443,13 @@ class PublishedSentenceInline(PartInline):
     when its figures differ from the data (rule `published_wording_agrees`)."""
 
     model = PublishedSentence
-    part = REVIEW
+    block = REVIEW_BLOCK
     fields = ["key", "text"]
 
 
 class DisclosureCheckInline(PartInline):
     model = DisclosureCheck
-    part = REVIEW
+    block = REVIEW_BLOCK
     fields = ["kind", "conclusion", "checked_by", "checked_on"]
 
 
@@ -430,73 +524,6 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
             },
         ),
         (
-            PART_1,
-            {
-                "fields": ["units_summary"],
-                "description": _("各单位的职能职责、内设科室和编制按年度维护，点击单位名称编辑。"),
-            },
-        ),
-        (
-            PART_2,
-            {
-                "fields": ["income_summary", "income_change_reason", "expenditure_summary"],
-                "description": _("金额单位均为万元。收入、支出合计由下方各行自动计算。"),
-            },
-        ),
-        (
-            PART_3,
-            {
-                "fields": [
-                    "split_summary",
-                    ("prior_basic", "prior_project"),
-                    "basic_change_reason",
-                    "basic_uses",
-                    "project_change_reason",
-                ],
-                "description": _(
-                    "基本支出和项目支出由支出预算各行合计；重点项目按说明中的顺序填写。"
-                ),
-            },
-        ),
-        (
-            PART_4,
-            {
-                "fields": [
-                    "official_expense_summary",
-                    "official_expense_change_reason",
-                    "no_official_expenses",
-                ]
-            },
-        ),
-        (
-            PART_5,
-            {
-                "fields": [
-                    ("operating_cost", "prior_operating_cost"),
-                    "operating_cost_change_reason",
-                    "operating_cost_uses",
-                    "no_operating_cost",
-                    "procurement_summary",
-                    "no_procurement",
-                    ("performance_amount", "no_performance"),
-                    "vehicles_counted_on",
-                    "vehicle_summary",
-                    "no_vehicles",
-                ],
-                "description": _(
-                    "没有填写的部分不会当作0：确实没有的，请勾选该部分的“无”，页面写明没有；"
-                    "既未填写也未勾选的，不能提交审核。"
-                ),
-            },
-        ),
-        (
-            CONTACT,
-            {
-                "fields": [("contact_name", "contact_phone")],
-                "description": _("本地区模板要求在文末注明公开联系人及联系方式。"),
-            },
-        ),
-        (
             REVIEW,
             {
                 "fields": ["workflow_log"],
@@ -516,6 +543,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
         OfficialExpenseLineInline,
         ProcurementLineInline,
         VehicleLineInline,
+        EquipmentLineInline,
         PublishedSentenceInline,
         DisclosureCheckInline,
     ]
@@ -538,8 +566,33 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
         # Drafts have no public page; the preview button shows them.
         return obj.get_absolute_url() if obj.is_published else None
 
+    def chapters(self, request, obj):
+        """The form's parts for `obj` (its region's template), computed once per request."""
+        cache = request.__dict__.setdefault("_disclosure_chapters", {})
+        key = obj.pk if obj is not None else None
+        if key not in cache:
+            cache[key] = form_parts.chapters_for(obj)
+        return cache[key]
+
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        # The findings first (above the tabs), then the header, one fieldset per part of the
+        # region's template, and the review: each of these is a tab (change_form.html).
+        header, checks, review = self.fieldsets
+        fieldsets = [checks, header]
+        for chapter in self.chapters(request, obj):
+            fields, notes = [], []
+            if chapter.title == form_parts.OTHER_TITLE:
+                notes.append(OTHER_NOTE)
+            for key in chapter.blocks:
+                fields += BLOCKS[key]["fields"]
+                if BLOCKS[key].get("description"):
+                    notes.append(BLOCKS[key]["description"])
+            if NONE_BLOCKS.intersection(chapter.blocks) and chapter.section:
+                notes.append(NONE_FLAGS)
+            fieldsets.append(
+                (chapter.title, {"fields": fields, "description": "".join(map(str, notes))})
+            )
+        fieldsets.append(review)
         if not self.reads_only(obj):
             return fieldsets
         return [
@@ -605,16 +658,32 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                 "preview_url": reverse("portal:preview", args=[obj.pk]),
                 "part_states": self.part_states(request, obj),
                 "amount_unit": entry_unit(request),
+                # One version per body and year: “保存并增加另一个” would only confuse.
+                "show_save_and_add_another": False,
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
-    TABBED = (PART_1, PART_2, PART_3, PART_4, PART_5, CONTACT, REVIEW)
+    def get_inline_instances(self, request, obj=None):
+        """Each inline shows in the part that holds its block (the region's template)."""
+        inlines = super().get_inline_instances(request, obj)
+        part_of = {
+            key: chapter.title for chapter in self.chapters(request, obj) for key in chapter.blocks
+        }
+        part_of[REVIEW_BLOCK] = REVIEW
+        for inline in inlines:
+            if isinstance(inline, PartInline):
+                inline.part = part_of.get(inline.block)
+        return inlines
 
     def part_states(self, request, obj):
-        """The form's parts (one tab each) with their state from the rule findings."""
+        """The form's parts (one tab each, as the region's template orders and names them,
+        then the review) with their state from the rule findings and their preview."""
+        tabbed = [HEADER, *(chapter.title for chapter in self.chapters(request, obj)), REVIEW]
+        sections = {chapter.title: chapter.section for chapter in self.chapters(request, obj)}
+        inlines = self.get_inline_instances(request, obj)
         parts = []
         for name, options in self.get_fieldsets(request, obj):
-            if name not in self.TABBED:
+            if name not in tabbed:
                 continue
             names = set()
             for entry in options["fields"]:
@@ -622,12 +691,18 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
             names.update(
                 # an inline's findings name its line group: the relation's name
                 inline.model._meta.get_field("disclosure").remote_field.related_name
-                for inline in self.inlines
+                for inline in inlines
                 if getattr(inline, "part", None) == name
             )
             parts.append((name, names))
         problems = [] if obj.is_published else check_disclosure(obj)
-        return {state.name: state for state in part_states(problems, parts)}
+        states = {state.name: state for state in part_states(problems, parts)}
+        for name, state in states.items():
+            # A live preview while the version is edited; a read-only version has the
+            # whole preview (“预览公开页面”) and its public page.
+            if obj.is_editable and sections.get(name):
+                state.preview_url = reverse("portal:preview_part", args=[obj.pk, sections[name]])
+        return states
 
     def response_change(self, request, obj):
         # The success message sits at the top: say there, too, when findings remain.
@@ -661,7 +736,7 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                 extra={
                     "kind": "status",
                     "user": request.user,
-                    "ip": request.META.get("REMOTE_ADDR"),
+                    "request": request,
                 },
             )
             self.message_user(request, f"“{obj}”已{step.label}。", messages.SUCCESS)

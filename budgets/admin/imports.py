@@ -170,7 +170,7 @@ class SafeImportMixin(ImportExportMixin):
         name = getattr(request, "import_resource_name", self.opts.verbose_name)
         audit_log.info(
             f"导入{name}：新增{result.totals['new']}行，修改{result.totals['update']}行",
-            extra={"kind": "import", "user": request.user, "ip": request.META.get("REMOTE_ADDR")},
+            extra={"kind": "import", "user": request.user, "request": request},
         )
         return response
 
@@ -181,7 +181,7 @@ class SafeImportMixin(ImportExportMixin):
                 extra={
                     "kind": "export",
                     "user": request.user,
-                    "ip": request.META.get("REMOTE_ADDR"),
+                    "request": request,
                 },
             )
         return response

@@ -91,10 +91,20 @@ class OfficialExpenseItemAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-@admin.register(ProcurementCategory, VehicleKind)
+@admin.register(ProcurementCategory)
 class OrderedNameAdmin(admin.ModelAdmin):
     list_display = ["name", "order"]
     search_fields = ["name"]
+
+
+@admin.register(VehicleKind)
+class VehicleKindAdmin(admin.ModelAdmin):
+    """The national list of vehicle kinds: a renaming is a new row with the same code and
+    order, valid from its first year (the old row gets its last year)."""
+
+    list_display = ["name", "code", "order", "first_year", "last_year", "unverified"]
+    list_filter = ["unverified"]
+    search_fields = ["name", "code"]
 
 
 class CatalogueTableInline(admin.TabularInline):

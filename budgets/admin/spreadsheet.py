@@ -136,7 +136,7 @@ class DisclosureSpreadsheetMixin:
         content = spreadsheets.template_workbook(obj)
         audit_log.info(
             f"下载填报模板：{obj}",
-            extra={"kind": "export", "user": request.user, "ip": request.META.get("REMOTE_ADDR")},
+            extra={"kind": "export", "user": request.user, "request": request},
         )
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = _attachment(
@@ -232,7 +232,7 @@ class DisclosureSpreadsheetMixin:
         spreadsheets.forget_preview(token)
         audit_log.info(
             f"导入电子表格“{kept['file_name']}”到{obj}：{applied}",
-            extra={"kind": "import", "user": request.user, "ip": request.META.get("REMOTE_ADDR")},
+            extra={"kind": "import", "user": request.user, "request": request},
         )
         self.message_user(request, f"已从“{kept['file_name']}”导入：{applied}。", messages.SUCCESS)
         errors = [p for p in applied.problems if p.severity == ERROR]

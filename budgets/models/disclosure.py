@@ -85,7 +85,8 @@ class DisclosureQuerySet(FrozenWhenPublishedQuerySet):
             lines("official_expense_lines", "item__parent"),
             lines("procurement_lines", "source", "category"),
             lines("vehicle_lines", "kind"),
-            lines("key_projects", "source", "functional_item"),
+            lines("equipment_lines"),
+            lines("key_projects", "source", "functional_item", "unit"),
             lines("project_write_ups", "subsection"),
             lines("performance_targets", "indicator__parent"),
             "checks",
@@ -172,6 +173,24 @@ class Disclosure(models.Model):
             "公开时按当时的模板和参考数据生成的页面正文（HTML），此后原样显示；"
             "之后修改模板或改名参考数据只影响以后的版本。"
         ),
+    )
+    # The PDF of the published page, rendered once at publication (nullable for the same
+    # reason as published_body; None = none rendered: a version published before PDFs).
+    pdf = models.FileField(  # noqa: DJ001 -- see the comment above
+        _("公开时生成的 PDF"),
+        upload_to="disclosures/pdf/",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("公开时按公开页面生成的 PDF 文件，此后不变。"),
+    )
+    pdf_checksum = models.CharField(  # noqa: DJ001 -- see the comment above
+        _("PDF 校验码（SHA-256）"),
+        max_length=64,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("公开时计算的 PDF 文件的 SHA-256，供核对下载的文件。"),
     )
     edit_version = models.PositiveIntegerField(
         _("编辑版本号"), default=0, editable=False, help_text=_("每次保存加一，用于发现同时编辑。")
@@ -267,10 +286,24 @@ class Disclosure(models.Model):
         help_text=_("万元，涉及的一般公共预算财政拨款金额。"),
     )
     vehicles_counted_on = models.DateField(
-        _("车辆统计截至"),
+        _("国有资产统计截至"),
         null=True,
         blank=True,
-        help_text=_("如 2024-12-31，页面显示为“截至2024年12月”。"),
+        help_text=_("车辆和设备数量的统计截止日，如 2024-12-31，页面显示为“截至2024年12月”。"),
+    )
+    procurement_sme_amount = MoneyField(
+        _("面向中小企业预留金额（万元）"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "政府采购预算中面向中小企业预留的金额；占政府采购预算的比例自动计算。公开文本未列的留空。"
+        ),
+    )
+    procurement_micro_amount = MoneyField(
+        _("其中面向小微企业预留（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("面向中小企业预留金额中专门面向小微企业的部分；公开文本未列的留空。"),
     )
     # A part left empty is "not filled", never zero: to say there is none, tick its flag, and
     # the page prints the template's sentence for it (budgets.narrative_parts).
@@ -298,6 +331,21 @@ class Disclosure(models.Model):
         _("本部门无公务车辆"),
         default=False,
         help_text=_("既没有实有车辆、本年也不购置车辆时勾选；否则请在车辆各行填写。"),
+    )
+
+    no_government_fund = models.BooleanField(
+        _("本部门无政府性基金预算"),
+        default=False,
+        help_text=_(
+            "没有政府性基金预算收入和支出时勾选，页面写明“无政府性基金预算”；有则按该资金来源填写收入和支出。"
+        ),
+    )
+    no_state_capital = models.BooleanField(
+        _("本部门无国有资本经营预算"),
+        default=False,
+        help_text=_(
+            "没有国有资本经营预算收入和支出时勾选，页面写明“无国有资本经营预算”；有则按该资金来源填写收入和支出。"
+        ),
     )
 
     objects = DisclosureQuerySet.as_manager()
@@ -344,6 +392,8 @@ class Disclosure(models.Model):
                 "prior_project",
                 "operating_cost",
                 "prior_operating_cost",
+                "procurement_sme_amount",
+                "procurement_micro_amount",
                 "performance_amount",
                 name="disclosure_amounts_non_negative",
             ),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..figures import Comparison
-from ..money import MoneyField
+from ..money import MoneyField, format_wan
 from ..published_guard import readable_refusal
 from .catalogue import ProjectSubsection
 from .constraints import non_negative
@@ -87,7 +87,12 @@ class IncomeLine(DisclosurePart):
         on_delete=models.CASCADE,
         related_name="income_lines",
     )
-    source = models.ForeignKey(IncomeSource, verbose_name=_("收入来源"), on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        IncomeSource,
+        verbose_name=_("收入来源"),
+        on_delete=models.PROTECT,
+        help_text=_("按《部门收入预算表》的收入来源逐行选择，如一般公共预算拨款、事业收入。"),
+    )
     amount = MoneyField(
         _("本年预算数（万元）"),
         null=True,
@@ -145,7 +150,15 @@ class ExpenditureLine(DisclosurePart):
         on_delete=models.CASCADE,
         related_name="expenditure_lines",
     )
-    source = models.ForeignKey(IncomeSource, verbose_name=_("资金来源"), on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        IncomeSource,
+        verbose_name=_("资金来源"),
+        on_delete=models.PROTECT,
+        help_text=_(
+            "本行支出由哪项收入安排，按《部门支出预算表》分资金来源填写；"
+            "同一科目有几种来源的各填一行。"
+        ),
+    )
     functional_item = models.ForeignKey(
         FunctionalItem,
         verbose_name=_("功能分类科目"),
@@ -256,6 +269,10 @@ class BasicExpenditureLine(DisclosurePart):
         on_delete=models.PROTECT,
         # Basic expenditure is broken down by the 部门预算 list, not the 政府预算 one.
         limit_choices_to={"version__scheme": "economic"},
+        help_text=_(
+            "按《一般公共预算财政拨款基本支出表》逐行选择部门预算支出经济分类科目，"
+            "如“30101 基本工资”；可输入编码或名称查找。"
+        ),
     )
     amount = MoneyField(
         _("金额（万元）"),
@@ -303,6 +320,10 @@ class OfficialExpenseLine(DisclosurePart):
         verbose_name=_("项目"),
         on_delete=models.PROTECT,
         limit_choices_to={"children__isnull": True},
+        help_text=_(
+            "“三公”经费的明细项目：因公出国（境）费、公务接待费、公务用车购置费、"
+            "公务用车运行维护费，各填一行；合计由系统计算。"
+        ),
     )
     amount = MoneyField(
         _("本年预算数（万元）"),
@@ -312,7 +333,12 @@ class OfficialExpenseLine(DisclosurePart):
             "照抄《一般公共预算“三公”经费支出表》本项数字（万元）；没有此项填0，留空表示尚未填写。"
         ),
     )
-    prior_amount = MoneyField(_("上年预算数（万元）"), null=True, blank=True)
+    prior_amount = MoneyField(
+        _("上年预算数（万元）"),
+        null=True,
+        blank=True,
+        help_text=_("上年公开的“三公”经费支出表中本项数字；有上年公开数据时自动带出，可调整。"),
+    )
     change_reason = models.TextField(
         _("增减原因"), blank=True, help_text=_("如“主要原因是严格执行压减公车运行维护费标准”。")
     )
@@ -347,9 +373,17 @@ class ProcurementLine(DisclosurePart):
         on_delete=models.CASCADE,
         related_name="procurement_lines",
     )
-    source = models.ForeignKey(IncomeSource, verbose_name=_("资金来源"), on_delete=models.PROTECT)
+    source = models.ForeignKey(
+        IncomeSource,
+        verbose_name=_("资金来源"),
+        on_delete=models.PROTECT,
+        help_text=_("政府采购预算表中本行的资金来源，如一般公共预算拨款。"),
+    )
     category = models.ForeignKey(
-        ProcurementCategory, verbose_name=_("品目类别"), on_delete=models.PROTECT
+        ProcurementCategory,
+        verbose_name=_("品目类别"),
+        on_delete=models.PROTECT,
+        help_text=_("政府采购预算表中的品目类别：货物、工程或服务，各填一行。"),
     )
     amount = MoneyField(
         _("金额（万元）"),
@@ -382,9 +416,22 @@ class VehicleLine(DisclosurePart):
         on_delete=models.CASCADE,
         related_name="vehicle_lines",
     )
-    kind = models.ForeignKey(VehicleKind, verbose_name=_("车辆类型"), on_delete=models.PROTECT)
-    held = models.PositiveIntegerField(_("实有车辆（辆）"), default=0)
-    planned = models.PositiveIntegerField(_("本年拟购置（辆）"), default=0)
+    kind = models.ForeignKey(
+        VehicleKind,
+        verbose_name=_("车辆类型"),
+        on_delete=models.PROTECT,
+        help_text=_("按资产管理系统的车辆分类选择，如一般公务用车、执勤执法用车；每类一行。"),
+    )
+    held = models.PositiveIntegerField(
+        _("实有车辆（辆）"),
+        default=0,
+        help_text=_("截至上方“车辆统计截至”日期，资产管理系统中本类车辆的实有数量；没有填0。"),
+    )
+    planned = models.PositiveIntegerField(
+        _("本年拟购置（辆）"),
+        default=0,
+        help_text=_("本年度预算安排购置的本类车辆数量（见政府采购预算中的车辆）；没有填0。"),
+    )
 
     class Meta:
         verbose_name = _("车辆")
@@ -402,6 +449,50 @@ class VehicleLine(DisclosurePart):
         return self.kind.name
 
 
+class EquipmentLine(DisclosurePart):
+    """Equipment above a unit-value threshold (单位价值50万元以上的通用设备 …): how many
+    台（套） the body holds at the assets' counting date, with the threshold the document states."""
+
+    disclosure = models.ForeignKey(
+        Disclosure,
+        verbose_name=_("公开文件"),
+        on_delete=models.CASCADE,
+        related_name="equipment_lines",
+    )
+    order = models.PositiveIntegerField(_("序号"), default=1)
+    category = models.CharField(
+        _("设备类别"),
+        max_length=50,
+        help_text=_("按公开文本填写，如“通用设备”“专用设备”；未分类的填“设备”。"),
+    )
+    threshold = MoneyField(
+        _("单位价值（万元）以上"),
+        help_text=_("公开文本所写的单位价值标准，如“单位价值50万元以上”填 50。"),
+    )
+    count = models.IntegerField(_("数量（台/套）"), help_text=_("单位价值在标准以上的台（套）数。"))
+
+    class Meta:
+        verbose_name = _("大型设备")
+        verbose_name_plural = _("国有资产：单位价值较高的设备")
+        ordering = ["disclosure", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disclosure", "category", "threshold"],
+                name="equipmentline_unique_category",
+                violation_error_message=_("同一设备类别、同一价值标准只能填写一行。"),
+            ),
+            non_negative("threshold", name="equipmentline_threshold_non_negative"),
+            models.CheckConstraint(
+                condition=Q(count__gte=0),
+                name="equipmentline_count_non_negative",
+                violation_error_message=_("设备数量（台/套）不能为负数。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category}（单位价值{format_wan(self.threshold)}万元以上）"
+
+
 class KeyProject(DisclosurePart):
     """A key project (重点项目) funded by the project expenditure, in document order."""
 
@@ -411,8 +502,14 @@ class KeyProject(DisclosurePart):
         on_delete=models.CASCADE,
         related_name="key_projects",
     )
-    order = models.PositiveIntegerField(_("序号"))
-    name = models.CharField(_("项目名称"), max_length=200)
+    order = models.PositiveIntegerField(
+        _("序号"), help_text=_("本项目在情况说明中的顺序：1、2、3……")
+    )
+    name = models.CharField(
+        _("项目名称"),
+        max_length=200,
+        help_text=_("与《项目支出预算表》或财政批复中的项目名称一致，如“人大代表履职保障”。"),
+    )
     amount = MoneyField(
         _("金额（万元）"), null=True, blank=True, help_text=_("公开文本未列金额的留空。")
     )
@@ -431,6 +528,15 @@ class KeyProject(DisclosurePart):
         null=True,
         blank=True,
         help_text=_("项目支出所列的功能分类科目（项）；公开文本未说明的留空。"),
+    )
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("实施单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("实施本项目的单位；填写后绩效目标一段据此计算涉及的单位数。"),
     )
 
     class Meta:
@@ -457,7 +563,11 @@ class ProjectWriteUp(DisclosurePart):
         related_name="project_write_ups",
     )
     project = models.ForeignKey(
-        KeyProject, verbose_name=_("重点项目"), on_delete=models.CASCADE, related_name="write_ups"
+        KeyProject,
+        verbose_name=_("重点项目"),
+        on_delete=models.CASCADE,
+        related_name="write_ups",
+        help_text=_("本说明所属的重点项目（只能选本文件已保存的重点项目）。"),
     )
     subsection = models.ForeignKey(
         ProjectSubsection, verbose_name=_("小节"), on_delete=models.PROTECT
@@ -499,7 +609,11 @@ class PerformanceTarget(DisclosurePart):
         related_name="performance_targets",
     )
     project = models.ForeignKey(
-        KeyProject, verbose_name=_("重点项目"), on_delete=models.CASCADE, related_name="targets"
+        KeyProject,
+        verbose_name=_("重点项目"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+        help_text=_("本目标所属的重点项目，按《项目支出绩效目标表》填写。"),
     )
     order = models.PositiveIntegerField(_("序号"), help_text=_("在本项目中的顺序。"))
     indicator = models.ForeignKey(
@@ -513,7 +627,11 @@ class PerformanceTarget(DisclosurePart):
         _("三级指标"), max_length=200, help_text=_("如“培训人大代表人次”“代表满意度”。")
     )
     operator = models.CharField(
-        _("指标性质"), max_length=10, choices=Operator.choices, default=Operator.AT_LEAST
+        _("指标性质"),
+        max_length=10,
+        choices=Operator.choices,
+        default=Operator.AT_LEAST,
+        help_text=_("绩效目标表中指标值前的符号，如≥、≤、=；用文字描述的指标选“定性”。"),
     )
     value = models.CharField(
         _("指标值"),
@@ -600,12 +718,19 @@ class DisclosureCheck(DisclosurePart):
     disclosure = models.ForeignKey(
         Disclosure, verbose_name=_("公开文件"), on_delete=models.CASCADE, related_name="checks"
     )
-    kind = models.CharField(_("检查"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(
+        _("检查"),
+        max_length=30,
+        choices=Kind.choices,
+        help_text=_("保密审查或部门主要负责人审签，各记录一行。"),
+    )
     conclusion = models.CharField(
         _("结论"), max_length=100, help_text=_("如“已审查，不涉及国家秘密”“已审签”。")
     )
-    checked_by = models.CharField(_("审查人/审签人"), max_length=50)
-    checked_on = models.DateField(_("日期"))
+    checked_by = models.CharField(
+        _("审查人/审签人"), max_length=50, help_text=_("审查或审签人的姓名，按审批单填写。")
+    )
+    checked_on = models.DateField(_("日期"), help_text=_("审批单上的审查或审签日期。"))
 
     class Meta:
         verbose_name = _("公开前审查")

@@ -242,16 +242,65 @@ class ProcurementCategory(models.Model):
         return self.name
 
 
-class VehicleKind(models.Model):
-    """A kind of vehicle (一般公务用车, 执勤执法用车 …): reference data."""
+class VehicleKindQuerySet(models.QuerySet):
+    def of_year(self, year):
+        """The kinds whose name is in use in `year` (a renamed kind is a new row for the
+        same code, valid from the year of the new name)."""
+        return self.filter(
+            Q(first_year__isnull=True) | Q(first_year__lte=year),
+            Q(last_year__isnull=True) | Q(last_year__gte=year),
+        )
 
+
+class VehicleKind(models.Model):
+    """A kind of vehicle of the national list (一般公务用车, 执法执勤用车 …; up to eight):
+    reference data. A kind keeps its `code` across years; its name is valid from
+    `first_year` to `last_year`, so a renaming is a new row with the same code and order.
+    A published page keeps the name it was published with (its body is frozen)."""
+
+    code = models.SlugField(
+        _("代码"),
+        max_length=40,
+        blank=True,
+        help_text=_("跨年度不变的代码，如 general；改名时新增一行，沿用同一代码和排序。"),
+    )
     name = models.CharField(_("名称"), max_length=30, unique=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
+    first_year = models.PositiveIntegerField(
+        _("名称起用年度"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("留空表示一直使用。"),
+    )
+    last_year = models.PositiveIntegerField(
+        _("名称停用前最后年度"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("留空表示仍在使用。"),
+    )
+    unverified = models.BooleanField(
+        _("待核实"),
+        default=False,
+        help_text=_("名称尚未与财政部正式文本逐条核对。"),
+    )
+
+    objects = VehicleKindQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("车辆类型")
         verbose_name_plural = _("车辆类型")
         ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True)
+                | Q(last_year__isnull=True)
+                | Q(first_year__lte=models.F("last_year")),
+                name="vehiclekind_years_in_order",
+                violation_error_message=_("名称起用年度不能晚于停用前最后年度。"),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -288,6 +337,8 @@ class IndicatorLevel(models.Model):
 
     def __str__(self):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
 def validate_parts(keys):
     """A template row's parts are a list of known part keys."""
     if not isinstance(keys, list) or any(key not in BY_KEY for key in keys):

@@ -7,6 +7,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The role migrations from portal 0006 on install every permission of portal.roles,
+    # which names this model's: it must exist by then.
+    run_before = [("portal", "0006_site_admin_unlocks_logins")]
 
     dependencies = [
         ('organizations', '0003_workflow'),

@@ -10,6 +10,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from budgets.figures import FUND_BUDGETS
 from budgets.sanitize import safe_text
 from budgets.tables import AMOUNT, COUNT, PERCENT, TEXT, WAN
 
@@ -212,6 +213,39 @@ def _performance(coverage):
         "projects": coverage.projects,
         "amount": amount_text(coverage.amount),
         "computed": coverage.computed,
+        "units": coverage.units,
+    }
+
+
+def _set_aside(set_aside):
+    """面向中小企业预留: amount, computed share of all procurement (%), of which micro."""
+    if set_aside is None:
+        return None
+    return {
+        "amount": amount_text(set_aside.amount),
+        "share_percent": amount_text(set_aside.share),
+        "micro_amount": amount_text(set_aside.micro),
+    }
+
+
+def _fund_budget(budget):
+    """A fund budget's income and spending, and its lines with their uses and reasons."""
+    if budget is None:
+        return None
+    return {
+        "source": budget.source.name,
+        "income": _comparison(budget.income),
+        "spending": _comparison(budget.spending),
+        "lines": [
+            {
+                "code": line.functional_item.code if line.functional_item_id else None,
+                "name": line.functional_item.name if line.functional_item_id else None,
+                "amount": amount_text(line.amount),
+                "purpose": line.purpose,
+                "change_reason": line.change_reason,
+            }
+            for line in budget.lines
+        ],
     }
 
 
@@ -248,6 +282,8 @@ def disclosure_document(disclosure, tables, links=None):
             "performance_amount": amount_text(d.performance_amount),
             "vehicles_counted_on": _date(d.vehicles_counted_on),
             "performance": _performance(f.performance),
+            "procurement_set_aside": _set_aside(f.procurement_set_aside),
+            "fund_budgets": {code: _fund_budget(f.fund_budget(code)) for code in FUND_BUDGETS},
         },
         "projects": [_project(view) for view in f.projects],
         "texts": {

@@ -3,8 +3,10 @@ following Open Fiscal Data Package conventions where they fit."""
 
 import csv
 import io
+from urllib.parse import urljoin
 
 from django.conf import settings
+from django.urls import reverse
 
 from budgets.models import EconomicItem, FunctionalItem
 from budgets.sanitize import safe_text
@@ -18,6 +20,7 @@ from .tables import (
     amount_text,
     current_disclosures,
     disclosure_tables,
+    published_disclosures,
 )
 
 # ---------------------------------------------------------------- the data package
@@ -148,6 +151,24 @@ RESOURCES = {
             _field("planned", "integer", "本年拟购置（辆）"),
         ],
     ),
+    "equipment": (
+        None,
+        [
+            _field("category", "string", "设备类别", "按公开文本，如通用设备、专用设备。"),
+            _field(
+                "threshold",
+                "string",
+                "价值标准",
+                "公开文本所写的单位价值标准，如“单位价值50万元以上”。",
+            ),
+            _field(
+                "count",
+                "integer",
+                "数量（台/套）",
+                "单位价值在标准以上的台（套）数；统计截止日见 disclosures 的 vehicles_counted_on。",
+            ),
+        ],
+    ),
     "summary": (None, _TWO_SIDED),
     "appropriation-summary": (None, _TWO_SIDED),
     "general-budget": ("expenditure", _BY_FUND),
@@ -220,9 +241,29 @@ _DISCLOSURE_FIELDS = [
     _field("published_on", "date", "发布日期"),
     _field("finance_approved_on", "date", "财政批复日期"),
     _field("npc_approved_on", "date", "人大批准日期"),
-    _field("vehicles_counted_on", "date", "车辆统计截止日期"),
+    _field("vehicles_counted_on", "date", "国有资产（车辆、设备）统计截止日期"),
+    _field(
+        "procurement_sme_amount",
+        "number",
+        "面向中小企业预留（万元）",
+        "政府采购预算中面向中小企业预留的金额；公开文本未列的为空。",
+    ),
+    _field(
+        "procurement_sme_share",
+        "number",
+        "面向中小企业预留占比（%）",
+        "面向中小企业预留金额占政府采购预算总额的百分比，两位小数，由数据计算。",
+    ),
+    _field(
+        "procurement_micro_amount",
+        "number",
+        "其中面向小微企业预留（万元）",
+        "公开文本未列的为空。",
+    ),
     _field("contact_name", "string", "公开联系人"),
     _field("contact_phone", "string", "联系电话"),
+    _field("pdf_url", "string", "PDF 地址", "公开时生成的 PDF；没有 PDF 的版本为空。", format="uri"),
+    _field("pdf_sha256", "string", "PDF 的 SHA-256", "十六进制；可用来核对下载的 PDF。"),
 ]
 
 _KEY_FIELDS = [
@@ -356,26 +397,33 @@ def datapackage_descriptor():
         ),
         "profile": "tabular-data-package",
         "countryCode": "CN",
+        "licenses": [
+            {
+                "name": settings.OPEN_DATA_LICENSE,
+                "title": settings.OPEN_DATA_LICENSE_TITLE,
+                "path": settings.OPEN_DATA_LICENSE_URL,
+            }
+        ],
         "resources": resources,
     }
 
 
-def package_disclosures():
-    """All published disclosures with everything their tables read, in a fixed number of
-    queries however many there are."""
-    disclosures = list(
-        current_disclosures()
-        .for_page()
-        .select_related(REGION_DEPTH)
-        .order_by(
-            "-year",
-            "department__region__order",
-            "department__order",
-            "department__name",
-            "unit__order",
-            "pk",
-        )
-    )
+# The order of the package's rows: newest year first, then as the home page lists bodies.
+PACKAGE_ORDER = (
+    "-year",
+    "department__region__order",
+    "department__order",
+    "department__name",
+    "unit__order",
+    "pk",
+)
+
+
+def package_disclosures(pks=None):
+    """All published disclosures (or those of `pks`) with everything their tables read, in a
+    fixed number of queries however many there are."""
+    queryset = current_disclosures() if pks is None else published_disclosures().filter(pk__in=pks)
+    disclosures = list(queryset.for_page().select_related(REGION_DEPTH).order_by(*PACKAGE_ORDER))
     # Each disclosure's figures would fetch the names of its 类/款 roll-up codes with a query
     # of its own: fetch them for all at once and hand each its share.
     # Versions that froze their names at publication show those; the rest read the lists.
@@ -426,8 +474,25 @@ def _disclosure_record(d, page_url):
         "finance_approved_on": d.finance_approved_on,
         "npc_approved_on": d.npc_approved_on,
         "vehicles_counted_on": d.vehicles_counted_on,
+        **_set_aside_record(d.figures.procurement_set_aside),
         "contact_name": d.contact_name,
         "contact_phone": d.contact_phone,
+        "pdf_url": urljoin(page_url, reverse("portal:disclosure_pdf", args=[d.pk]))
+        if d.pdf_checksum
+        else "",
+        "pdf_sha256": d.pdf_checksum or "",
+    }
+
+
+def _set_aside_record(set_aside):
+    if set_aside is None:
+        return dict.fromkeys(
+            ("procurement_sme_amount", "procurement_sme_share", "procurement_micro_amount")
+        )
+    return {
+        "procurement_sme_amount": set_aside.amount,
+        "procurement_sme_share": set_aside.share,
+        "procurement_micro_amount": set_aside.micro,
     }
 
 
@@ -463,38 +528,68 @@ def _table_records(d, table):
             yield key | {"row_level": row.level} | values
 
 
+def disclosure_records(d, page_url, tables):
+    """{resource name: [record, …]} of one disclosure whose `tables` are built."""
+    records = {name: [] for name in PACKAGE_RESOURCES}
+    records["disclosures"].append(_disclosure_record(d, page_url))
+    for table in tables:
+        records[table.key].extend(_table_records(d, table))
+        if table.note:
+            records["table-notes"].append(
+                {
+                    "disclosure_id": d.pk,
+                    "table": table.key,
+                    "title": table.title,
+                    "note": table.note,
+                }
+            )
+    return records
+
+
 def package_records(disclosures, page_url):
     """{resource name: [record, …]} for all `disclosures`; `page_url(d)` gives a page URL."""
     records = {name: [] for name in PACKAGE_RESOURCES}
     templates = all_templates()
     for d in disclosures:
-        records["disclosures"].append(_disclosure_record(d, page_url(d)))
-        for table in disclosure_tables(d, templates):
-            records[table.key].extend(_table_records(d, table))
-            if table.note:
-                records["table-notes"].append(
-                    {
-                        "disclosure_id": d.pk,
-                        "table": table.key,
-                        "title": table.title,
-                        "note": table.note,
-                    }
-                )
+        for name, rows in disclosure_records(
+            d, page_url(d), disclosure_tables(d, templates)
+        ).items():
+            records[name].extend(rows)
     return records
+
+
+def package_fields(name):
+    """The descriptor's fields of one resource."""
+    return next(
+        r["schema"]["fields"] for r in datapackage_descriptor()["resources"] if r["name"] == name
+    )
+
+
+def package_header(name):
+    """The header line of one resource's CSV (its field names), as bytes."""
+    return _csv_lines([[field["name"] for field in package_fields(name)]])
+
+
+def package_rows(name, records, fields=None):
+    """The data lines of one resource's CSV for `records`, as bytes (no header): the CSV of a
+    resource is its header followed by the rows of each disclosure, so a disclosure's rows
+    can be written once and concatenated (portal/opendata/store.py)."""
+    fields = fields or package_fields(name)
+    return _csv_lines(
+        [_package_value(field, record.get(field["name"])) for field in fields] for record in records
+    )
+
+
+def _csv_lines(rows):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def render_package_csv(name, records):
     """One data-package resource as CSV for machines: plain UTF-8 (no byte-order mark),
     CRLF lines, the descriptor's field names as header; text cells sanitised."""
-    fields = next(
-        r["schema"]["fields"] for r in datapackage_descriptor()["resources"] if r["name"] == name
-    )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([field["name"] for field in fields])
-    for record in records:
-        writer.writerow([_package_value(field, record.get(field["name"])) for field in fields])
-    return buffer.getvalue().encode("utf-8")
+    return package_header(name) + package_rows(name, records)
 
 
 def _package_value(field, value):

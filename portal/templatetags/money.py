@@ -5,8 +5,8 @@ from html import escape
 from django import template
 from django.utils.safestring import mark_safe
 
-from budgets.money import format_amount, format_wan, format_yuan
-from budgets.tables import AMOUNT, COUNT, PERCENT, YUAN
+from budgets.money import ZERO, format_amount, format_wan, format_yuan
+from budgets.tables import AMOUNT, COUNT, PERCENT, VEHICLES, YUAN
 
 register = template.Library()
 
@@ -21,6 +21,12 @@ def wan(value):
 def amount(value, unit="wan"):
     """Table form with two decimals, in 万元 (default) or 元 (`|amount:"yuan"`)."""
     return format_yuan(value) if unit == "yuan" else format_amount(value)
+
+
+@register.filter
+def percent(value):
+    """A share in % as the narrative writes it: `35.5`, `100` (no trailing zeros)."""
+    return format_wan(value)
 
 
 @register.filter
@@ -103,6 +109,12 @@ def table_rows(table):
     every text is escaped, every number formatted by the column's one formatter."""
     formats, header = _formats(table), table.label_index
     return mark_safe("\n".join(_row_parts(table, formats, row, header) for row in table.rows))
+
+
+@register.simple_tag
+def table_zero(table):
+    """How a zero prints in `table` (its legend says so): `0.00`, `0` for counts."""
+    return "0" if table.unit == VEHICLES else table_amount(ZERO, table)
 
 
 @register.simple_tag

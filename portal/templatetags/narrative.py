@@ -1,5 +1,7 @@
 """Sentence pieces of the generated narrative: change phrases, numbering, dates."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 from django.utils.html import conditional_escape, strip_tags
 
@@ -9,6 +11,7 @@ from budgets.wording import unsupported_figures
 register = template.Library()
 
 DIGITS = "零一二三四五六七八九"
+YI = Decimal(10000)  # 1 亿元 in 万元
 
 
 def chinese_numeral(n):
@@ -34,6 +37,18 @@ def change(comparison, word="比", label="上年"):
         return f"与{label}持平"
     verb = "增加" if direction == "increase" else "减少"
     return f"{word}{label}{verb}{format_wan(abs(comparison.change))}万元"
+
+
+@register.filter
+def yi(value):
+    """`（1.11亿元）` after an amount in 万元 of 1 亿元 or more (`（约1.11亿元）` when rounded),
+    else nothing: a region's template that writes large amounts in 亿元 too puts
+    `{{ x|wan }}万元{{ x|yi }}`; one that does not, leaves it out."""
+    if value is None or abs(value) < YI:
+        return ""
+    exact = Decimal(value) / YI
+    shown = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"（{'' if shown == exact else '约'}{shown}亿元）"
 
 
 @register.filter
@@ -63,6 +78,12 @@ def delta(comparison):
 @register.filter
 def income_from(figures, source_code):
     return figures.income_from(source_code)
+
+
+@register.filter
+def nonzero(lines):
+    """The lines whose amount is neither missing nor 0 (a sentence lists only those)."""
+    return [line for line in lines if line.amount]
 
 
 @register.filter

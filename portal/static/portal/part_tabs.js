@@ -38,7 +38,11 @@
         event.preventDefault();
       }
     });
-    if (!reveal(window.location.hash)) { show(panels[0].id); }
+    // After a save that failed, open the first part with an error, not the first part.
+    var error = document.querySelector("[data-part-panel] .errorlist, [data-part-panel] .errornote");
+    if (!reveal(window.location.hash)) {
+      show(error ? error.closest("[data-part-panel]").id : panels[0].id);
+    }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);

@@ -55,7 +55,7 @@ def install_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0007_audit_kind_notice"),
+        ("portal", "0008_roles_view_notices"),
         ("organizations", "0004_department_succession"),
         ("budgets", "0020_help_texts"),
         ("glossary", "0003_published_guard_triggers"),
