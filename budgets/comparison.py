@@ -10,8 +10,6 @@ All of it runs in a fixed number of queries, however many years and departments 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
-
 from organizations.models import DepartmentSuccession
 
 from .models import Disclosure, EconomicItem, FunctionalItem
@@ -28,25 +26,11 @@ HEADLINES = (
 )
 
 
-def _lines(name, *related):
-    model = Disclosure._meta.get_field(name).related_model
-    return Prefetch(name, queryset=model.objects.select_related(*related))
-
-
 def with_lines(queryset):
-    """`queryset` of disclosures with every line `DisclosureFigures` reads, one query per
-    line table whatever the number of disclosures (never the stored page body)."""
-    return queryset.defer("published_body", "changes").prefetch_related(
-        _lines("income_lines", "source"),
-        _lines("expenditure_lines", "source", "functional_item"),
-        _lines("basic_lines", "economic_item"),
-        _lines("official_expense_lines", "item__parent"),
-        _lines("procurement_lines", "source", "category"),
-        _lines("vehicle_lines", "kind"),
-        _lines("key_projects", "source", "functional_item"),
-        _lines("project_write_ups", "subsection"),
-        _lines("performance_targets", "indicator__parent"),
-    )
+    """`queryset` of disclosures with every line `DisclosureFigures` reads (the page's own
+    prefetches, so a line table added there is read here too): one query per line table
+    whatever the number of disclosures, and never the stored page body."""
+    return queryset.for_page().defer("published_body", "changes")
 
 
 def _fill_names(disclosures):

@@ -288,8 +288,9 @@ def test_every_public_page_runs_as_many_queries_at_50_departments_by_3_years_as_
     large = public_pages(*build_city("大市", 50, 3))
     at_many = {name: queries_of(client, url) for name, url in large.items()}
     assert at_many == at_one
-    # The disclosure page's own count (a version without a stored body) is issue 12's.
-    assert max(n for name, n in at_one.items() if name != "disclosure") <= 13, at_one
+    # The disclosure page's own count (a version without a stored body) is issue 12's; the
+    # department and comparison pages read one query per line table.
+    assert max(n for name, n in at_one.items() if name != "disclosure") <= 20, at_one
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
