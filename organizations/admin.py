@@ -8,6 +8,7 @@ from .access import reaches, scope
 from .forms import ConflictCheckForm
 from .models import (
     Department,
+    DepartmentSuccession,
     Duty,
     Region,
     Section,
@@ -98,6 +99,17 @@ class RegionFilter(admin.RelatedFieldListFilter):
         ordering = self.field_admin_ordering(field, request, model_admin) or Region._meta.ordering
         regions = Region.objects.select_related(REGION_LINEAGE).order_by(*ordering)
         return [(region.pk, str(region)) for region in regions]
+@admin.register(DepartmentSuccession)
+class DepartmentSuccessionAdmin(HistoryAdmin):
+    """Reorganisations (机构改革): reference data of the platform administrators; the public
+    department pages link predecessors and successors, and the comparison follows them."""
+
+    list_display = ["predecessor", "successor", "date"]
+    list_filter = ["successor__region"]
+    search_fields = ["predecessor__name", "successor__name"]
+    autocomplete_fields = ["predecessor", "successor"]
+    list_select_related = ["predecessor", "successor"]
+    date_hierarchy = "date"
 
 
 @admin.register(Region)

@@ -46,6 +46,9 @@ class Region(models.Model):
     def __str__(self):
         return " › ".join(region.name for region in self.lineage())
 
+    def get_absolute_url(self):
+        return reverse("portal:region", args=[self.pk])
+
     def lineage(self):
         """This region and its ancestors, outermost first (重庆市, 渝中区)."""
         chain, region = [], self
@@ -104,6 +107,53 @@ class Department(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+
+class DepartmentSuccession(models.Model):
+    """A reorganisation (机构改革): from `date` on, `successor` takes over (part of) the duties
+    of `predecessor`. A merger is several rows with one successor, a split several rows with
+    one predecessor. Reference data kept by the platform administrators."""
+
+    predecessor = models.ForeignKey(
+        Department,
+        verbose_name=_("原部门"),
+        on_delete=models.PROTECT,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        Department,
+        verbose_name=_("承继部门"),
+        on_delete=models.PROTECT,
+        related_name="predecessions",
+    )
+    date = models.DateField(_("机构改革日期"), help_text=_("承继部门开始履行职责的日期。"))
+    note = models.TextField(
+        _("说明"),
+        blank=True,
+        help_text=_("如：根据机构改革方案，原××局的职责划入××局。公开页面显示。"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("机构改革承继关系")
+        verbose_name_plural = _("机构改革承继关系")
+        ordering = ["-date", "successor__name", "predecessor__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="succession_unique_pair",
+                violation_error_message=_("这两个部门之间已登记过承继关系。"),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")),
+                name="succession_not_itself",
+                violation_error_message=_("部门不能承继自己。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor.name} → {self.successor.name}（{self.date:%Y-%m-%d}）"
 
 
 # The shipped kinds of unit, in the order the 单位构成 sentence counts them (installed by

@@ -6,12 +6,14 @@ Each function runs a fixed number of queries, whatever the size of what it shows
 
 import logging
 
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from budgets.comparison import HEADLINES, comparison, headline_values, with_lines
 from budgets.models import Disclosure, NarrativeTemplate
 from budgets.narrative_files import DEFAULT_FILE as DEFAULT_TEMPLATE
 from budgets.snapshots import snapshot_of
@@ -19,57 +21,146 @@ from budgets.tables import WAN, YUAN, build_tables, catalogue_of, download_entri
 from budgets.workflow import WorkflowError
 from glossary.models import Term
 from organizations.composition import composition
-from organizations.models import Department, Region
+from organizations.models import Department, DepartmentSuccession, Region
 
 from .charts import charts_of
 from .glossary_links import link_terms
 
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
+REGION_CHAIN = "region__parent__parent__parent"
+DEPARTMENTS_PER_PAGE = 50
 
 logger = logging.getLogger(__name__)
 
 
+def region_crumbs(region):
+    """Breadcrumb items of a region and its ancestors, each a link to its region page."""
+    return [{"label": r.name, "url": r.get_absolute_url()} for r in region.lineage()]
+
+
+def with_latest(departments):
+    """Departments annotated with their latest published disclosure (its pk, year and kind
+    in `latest_pk`, `latest_year`, `latest_kind`; None when nothing is published yet): three
+    index lookups per row, never a list of every year."""
+    # The highest published revision of a year is its current one: no anti-join needed.
+    latest = (
+        Disclosure.objects.published()
+        .filter(department=OuterRef("pk"), unit__isnull=True)
+        .order_by("-year", "kind", "-revision")
+    )
+    return departments.annotate(
+        latest_pk=Subquery(latest.values("pk")[:1]),
+        latest_year=Subquery(latest.values("year")[:1]),
+        latest_kind=Subquery(latest.values("kind")[:1]),
+    )
+
+
 def home_data():
-    """Regions → departments → the years with a published disclosure."""
-    published = Disclosure.objects.current().filter(unit__isnull=True).order_by("-year")
+    """Regions → their departments with a published disclosure, each with its latest year.
+    Two queries and a page that grows with the departments, never with the years."""
     departments = (
-        Department.objects.select_related("region__parent__parent__parent")
-        .prefetch_related(
-            Prefetch("disclosures", queryset=published, to_attr="published_disclosures")
-        )
+        with_latest(Department.objects.select_related(REGION_CHAIN))
+        .filter(latest_pk__isnull=False)
         .order_by("region__parent__order", "region__order", "region__name", "order", "name")
     )
     regions = {}
     for department in departments:
-        if department.published_disclosures:
-            regions.setdefault(department.region, []).append(department)
-    years = sorted(
-        {d.year for ds in regions.values() for dep in ds for d in dep.published_disclosures},
-        reverse=True,
+        regions.setdefault(department.region, []).append(department)
+    top = Region.objects.filter(parent__isnull=True).order_by("order", "name")
+    return {"regions": list(regions.items()), "top_regions": list(top)}
+
+
+def region_data(pk, page=None):
+    """A region: its child regions and its departments with their latest published year,
+    a page of DEPARTMENTS_PER_PAGE at a time (four queries whatever the region's size)."""
+    try:
+        region = Region.objects.select_related("parent__parent__parent").get(pk=pk)
+    except Region.DoesNotExist:
+        raise Http404("没有这个地区。") from None
+    children = region.children.annotate(department_count=Count("departments")).order_by(
+        "order", "name"
     )
-    return {"regions": list(regions.items()), "years": years}
+    departments = with_latest(region.departments.order_by("order", "name"))
+    paginator = Paginator(departments, DEPARTMENTS_PER_PAGE)
+    page_obj = paginator.get_page(page)
+    crumbs = region_crumbs(region)
+    crumbs[-1] = {"label": region.name}
+    return {
+        "region": region,
+        "children": list(children),
+        "departments": list(page_obj.object_list),
+        "page_obj": page_obj,
+        "crumbs": crumbs,
+    }
 
 
 def department_data(pk):
-    """One department and its published disclosures, newest first."""
-    published = Disclosure.objects.current().select_related("unit").order_by("-year", "unit__order")
+    """One department: its years, each with every published version (revisions) of its own
+    and its units' documents; its headline figures over the years; the departments it
+    succeeds or that succeed it. A fixed number of queries whatever the number of years."""
     try:
-        department = (
-            Department.objects.select_related("region__parent__parent__parent")
-            .prefetch_related(
-                Prefetch("disclosures", queryset=published, to_attr="published_disclosures")
-            )
-            .get(pk=pk)
-        )
+        department = Department.objects.select_related(REGION_CHAIN).get(pk=pk)
     except Department.DoesNotExist:
         raise Http404("没有这个部门。") from None
-    crumbs = [{"label": region.name} for region in department.region.lineage()]
+    versions = (
+        Disclosure.objects.published()
+        .filter(department=department)
+        .select_related("unit")
+        .only(
+            "pk",
+            "year",
+            "kind",
+            "revision",
+            "unit__name",
+            "unit__order",
+            "published_on",
+            "correction_reason",
+            "department_id",
+            "supersedes_id",
+        )
+        .order_by("-year", "kind", "unit__order", "unit__name", "revision")
+    )
+    years = {}
+    for version in versions:
+        version.department = department  # the title names it: no query per version
+        documents = years.setdefault(version.year, {})
+        documents.setdefault((version.kind, version.unit_id), []).append(version)
+    current = list(
+        with_lines(
+            Disclosure.objects.current().filter(
+                department=department, unit__isnull=True, kind=Disclosure.Kind.BUDGET
+            )
+        ).order_by("-year")
+    )
+    successions = DepartmentSuccession.objects.filter(
+        Q(predecessor=department) | Q(successor=department)
+    ).select_related("predecessor", "successor")
+    crumbs = region_crumbs(department.region)
     crumbs.append({"label": department.name})
     return {
         "department": department,
-        "disclosures": department.published_disclosures,
+        "years": [
+            {"year": year, "documents": [{"versions": v, "latest": v[-1]} for v in docs.values()]}
+            for year, docs in years.items()
+        ],
+        "headlines": [label for _, label, _ in HEADLINES],
+        "figures": [(d, [value for value, _ in headline_values(d).values()]) for d in current],
+        "predecessors": [s for s in successions if s.successor_id == department.pk],
+        "successors": [s for s in successions if s.predecessor_id == department.pk],
         "crumbs": crumbs,
     }
+
+
+def compare_data(pk):
+    """A department's budgets side by side across its years and its predecessors' years."""
+    try:
+        department = Department.objects.select_related(REGION_CHAIN).get(pk=pk)
+    except Department.DoesNotExist:
+        raise Http404("没有这个部门。") from None
+    crumbs = region_crumbs(department.region)
+    crumbs.append({"label": department.name, "url": department.get_absolute_url()})
+    crumbs.append({"label": "历年对比"})
+    return {"department": department, **comparison(department), "crumbs": crumbs}
 
 
 def body_data(disclosure, *, preview=False):
@@ -170,7 +261,7 @@ def disclosure_data(disclosure, *, preview=False):
         "latest": revisions[-1] if revisions else None,
         "first_published_on": revisions[0].published_on if revisions else None,
         "crumbs": [
-            *({"label": r.name} for r in region.lineage()),
+            *region_crumbs(region),
             {"label": disclosure.department.name, "url": disclosure.department.get_absolute_url()},
             {"label": f"{disclosure.year}年{disclosure.get_kind_display()}"},
         ],

@@ -6,7 +6,10 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("regions/<int:pk>/", views.region, name="region"),
     path("departments/<int:pk>/", views.department, name="department"),
+    path("departments/<int:pk>/compare/", views.compare, name="compare"),
+    path("search/", views.search, name="search"),
     path("disclosures/<int:pk>/", views.disclosure, name="disclosure"),
     path("disclosures/<int:pk>.pdf", views.disclosure_pdf, name="disclosure_pdf"),
     path("disclosures/<int:pk>/preview/", views.preview, name="preview"),

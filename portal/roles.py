@@ -7,7 +7,7 @@ VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ALL = (VIEW, ADD, CHANGE, DELETE)
 
 REFERENCE_MODELS = {
-    "organizations": ["region", "staffingkind"],
+    "organizations": ["region", "staffingkind", "departmentsuccession"],
     "budgets": [
         "classificationversion",
         "functionalitem",

@@ -21,6 +21,7 @@ from . import page_cache, pages
 from .download_views import content_disposition
 from .opendata import datasets
 from .part_preview import part_html
+from .search import search_data
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,20 @@ def home(request):
     return render(request, "portal/home.html", pages.home_data())
 
 
+def region(request, pk):
+    return render(request, "portal/region.html", pages.region_data(pk, request.GET.get("page")))
+
+
 def department(request, pk):
     return render(request, "portal/department.html", pages.department_data(pk))
+
+
+def compare(request, pk):
+    return render(request, "portal/compare.html", pages.compare_data(pk))
+
+
+def search(request):
+    return render(request, "portal/search.html", search_data(request.GET))
 
 
 def disclosure(request, pk):

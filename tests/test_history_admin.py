@@ -1,12 +1,14 @@
 """The per-version page of an object's history (`…/history/<history_id>/`) shows an old
 state and never saves: every model with history, every role, superusers included."""
 
+import datetime
+
 import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from budgets.models import Exemption
-from organizations.models import UnitYear
+from organizations.models import Department, DepartmentSuccession, UnitYear
 from tests.adminforms import form_values
 
 ROLES = ["editor", "reviewer", "site_admin", "superuser"]
@@ -29,7 +31,17 @@ MODELS = {
         "legal_basis",
     ),
     "glossary.term": (lambda d: d.glossary_entries.first().term, "definition"),
+    "organizations.departmentsuccession": (lambda d: succession(d.department), "note"),
 }
+
+
+def succession(department):
+    predecessor = Department.objects.get_or_create(region=department.region, name="原测试办")[0]
+    return DepartmentSuccession.objects.get_or_create(
+        predecessor=predecessor,
+        successor=department,
+        defaults={"date": datetime.date(2023, 12, 1), "note": "职责划入。"},
+    )[0]
 
 
 def history_url(obj, record):

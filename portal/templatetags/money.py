@@ -116,9 +116,12 @@ def _cell_templates(table, header):
 
 
 def _row_parts(table, formats, row, header, cells=None):
-    """One `<tr>` of a table; `header` is the index of its row-header cell."""
+    """One `<tr>` of a table; `header` is the index of its row-header cell. A row of a
+    classification code carries the anchor `{table key}-{code}` (search links to it)."""
     cells = cells or _cell_templates(table, header)
-    parts = [f'<tr class="level-{row.level}">']
+    code = row.values[0] if table.columns[0].key == "code" else None
+    anchor = f' id="{table.key}-{escape(code)}"' if code and str(code).isdigit() else ""
+    parts = [f'<tr class="level-{row.level}"{anchor}>']
     for (pattern, escaped, is_header), form, value in zip(cells, formats, row.values, strict=True):
         text = form(value)
         if escaped:
