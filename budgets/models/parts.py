@@ -476,7 +476,9 @@ class EquipmentLine(DisclosurePart):
         on_delete=models.CASCADE,
         related_name="equipment_lines",
     )
-    order = models.PositiveIntegerField(_("序号"), default=1)
+    order = models.PositiveIntegerField(
+        _("序号"), default=1, help_text=_("本表中的顺序：1、2、3……（按公开表格的行序）。")
+    )
     category = models.CharField(
         _("设备类别"),
         max_length=50,
