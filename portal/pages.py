@@ -23,7 +23,7 @@ from glossary.models import Term
 from organizations.composition import composition
 from organizations.models import Department, DepartmentSuccession, Region
 
-from .charts import charts_of
+from .charts import charts_of, official_expenses_over_years_chart
 from .glossary_links import link_terms
 
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
@@ -137,6 +137,10 @@ def department_data(pk):
     ).select_related("predecessor", "successor")
     crumbs = region_crumbs(department.region)
     crumbs.append({"label": department.name})
+    figures = [(d, headline_values(d)) for d in current]
+    official = official_expenses_over_years_chart(
+        [(d.year, values["official"][0]) for d, values in reversed(figures)]
+    )
     return {
         "department": department,
         "years": [
@@ -144,7 +148,9 @@ def department_data(pk):
             for year, docs in years.items()
         ],
         "headlines": [label for _, label, _ in HEADLINES],
-        "figures": [(d, [value for value, _ in headline_values(d).values()]) for d in current],
+        "figures": [(d, [value for value, _ in values.values()]) for d, values in figures],
+        "official_years": [(d.year, values["official"][0]) for d, values in reversed(figures)],
+        "charts": {"official-expenses-years": official} if official else {},
         "predecessors": [s for s in successions if s.successor_id == department.pk],
         "successors": [s for s in successions if s.predecessor_id == department.pk],
         "crumbs": crumbs,

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from budgets.money import format_amount
+from budgets.workflow import record_publication
 from tests import factories
 
 
@@ -79,3 +80,32 @@ def test_a_chart_include_renders_any_pages_chart_by_key():
     assert 'data-chart="chart-official-expenses-years-data"' in html
     assert 'role="img" aria-label="“三公”经费历年预算：' in html
     assert Template('{% load charts %}{% chart "none" %}').render(Context({})).strip() == ""
+
+
+def test_the_department_page_draws_official_expenses_over_the_years_on_their_table(
+    client, reference_data
+):
+    from budgets.models import OfficialExpenseItem, OfficialExpenseLine
+
+    office = factories.department("三公测试局", factories.region("三公测试市"))
+    reception = OfficialExpenseItem.objects.filter(children__isnull=True).first()
+    for year, amount in ((2023, "12.5"), (2024, None), (2025, "10")):
+        d = factories.disclosure(office, year, published=False, lines=[("2010301", "1", "0")])
+        if amount:
+            OfficialExpenseLine.objects.create(disclosure=d, item=reception, amount=amount)
+        record_publication(disclosure=d)
+    html = client.get(office.get_absolute_url()).content.decode()
+    data, caption, table = charts_and_tables(html)["official-expenses-years"]
+    assert [i["name"] for i in data["items"]] == ["2023年", "2025年"]
+    assert "“三公”经费预算从2023年的12.5万元变为2025年的10万元。" in caption
+    assert '<caption id="official-years-caption">' in table
+    rows = re.findall(r'<th scope="row">(\d+)年</th><td class="num">([^<]+)</td>', table)
+    assert rows == [("2023", "12.50"), ("2024", "—"), ("2025", "10.00")]
+    assert "portal/charts.js" in html
+
+
+def test_a_department_with_one_year_of_official_expenses_has_no_chart(client, reference_data):
+    office = factories.department("一年局", factories.region("一年市"))
+    factories.disclosure(office, 2025, lines=[("2010301", "1", "0")])
+    html = client.get(office.get_absolute_url()).content.decode()
+    assert "<figure" not in html and "portal/charts.js" not in html
