@@ -12,6 +12,7 @@ Each kind of result is one query (items two), whatever the size of the site.
 """
 
 import re
+from functools import partial
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -98,7 +99,7 @@ def search_data(params):
         Kind.DISCLOSURE: _disclosures,
         Kind.ITEM: _items,
         Kind.PROJECT: _projects,
-        Kind.TERM: _terms,
+        Kind.TERM: partial(_terms, region=by_pk.get(region_id)),
     }
     for key, find in searches.items():
         if kind and key != kind:
@@ -209,13 +210,37 @@ def _projects(q, *, year, region_ids):
     )
 
 
-def _terms(q, *, year, region_ids):
-    """Glossary terms by name, definition or the code of their classification item (the
-    glossary is the whole site's: the year and region filters do not narrow it)."""
+def _terms(q, *, year, region_ids, region=None):
+    """Glossary terms by name, definition or the code of their classification item, each
+    name once per region with the definition in force in `year` (no year: now). With a
+    region: the terms in force there (its own, else its ancestors' or the general one, as
+    `Term.objects.in_force` picks), then those the regions under it define for themselves.
+    Each result opens the glossary page of its region (a general term: the chosen one's)."""
     condition = Q(name__contains=q) | Q(definition__contains=q)
     if CODE.match(q):
         condition |= Q(functional_item__code__startswith=q)
-    return Term.objects.filter(condition).select_related("functional_item")
+    terms = Term.objects.filter(condition)
+    if region is None:
+        found = _latest_per_region_and_name(terms, year=year)
+    else:
+        below = _latest_per_region_and_name(
+            terms.filter(region__in=region_ids - {region.pk}), year=year
+        )
+        found = terms.in_force(region=region, year=year) + below
+    for term in found:
+        term.glossary_region = term.region or region
+    return found
+
+
+def _latest_per_region_and_name(terms, *, year):
+    """Per region and name, the definition with the greatest `from_year` ≤ `year` (general
+    terms first, then by region, each in glossary order)."""
+    if year is not None:
+        terms = terms.filter(from_year__lte=year)
+    best = {}
+    for term in terms.select_related("functional_item", "region").order_by("from_year"):
+        best[(term.region_id, term.name)] = term
+    return sorted(best.values(), key=lambda t: (t.region_id or 0, t.order, t.name))
 
 
 def _result(kind, obj):
@@ -253,9 +278,15 @@ def _result(kind, obj):
             "url": f"{d.get_absolute_url()}#table-key-projects",
         }
     code = obj.functional_item.code if obj.functional_item_id else ""
+    region = obj.glossary_region
+    where = obj.region.name if obj.region_id else "通用"
     return {
         "title": obj.name,
-        "context": code,
+        "context": f"{code} {where}" if code else where,
         "amount": None,
-        "url": f"{reverse('portal:glossary')}#term-{obj.pk}",
+        "url": (
+            f"{reverse('portal:region_glossary', args=[region.pk])}#term-{obj.pk}"
+            if region
+            else reverse("portal:glossary")
+        ),
     }

@@ -216,6 +216,41 @@ def test_search_filters_by_region_year_and_kind(client, city):
     assert "部门共2条" in page and "公开文件共" not in page
 
 
+def test_search_finds_the_glossary_terms_in_force_in_the_region_and_year(client, city):
+    chongqing, yuzhong = city["chongqing"], city["yuzhong"]
+    jiangbei = factories.region("江北区", parent=chongqing, level="county")
+    Term.objects.create(name="政务服务", definition="通用的解释。")
+    Term.objects.create(name="政务服务", definition="重庆市的旧解释。", region=chongqing)
+    Term.objects.create(
+        name="政务服务", definition="重庆市的新解释。", region=chongqing, from_year=2025
+    )
+    Term.objects.create(name="政务服务", definition="江北区的解释。", region=jiangbei)
+
+    def terms(**params):
+        html = client.get(reverse("portal:search"), {"q": "政务服务", "kind": "term", **params})
+        return visible_text(html.content.decode()), html.content.decode()
+
+    # 渝中区 has no definition of its own: 重庆市's, the one in force in each year.
+    page, html = terms(region=yuzhong.pk, year=2024)
+    assert "名词解释共1条政务服务重庆市" in page
+    old = Term.objects.get(definition="重庆市的旧解释。")
+    assert f'href="{reverse("portal:region_glossary", args=[chongqing.pk])}#term-{old.pk}"' in html
+    page, html = terms(region=yuzhong.pk)
+    new = Term.objects.get(definition="重庆市的新解释。")
+    assert f"#term-{new.pk}" in html and f"#term-{old.pk}" not in html
+    # 江北区 has its own; 重庆市 also lists the definitions of the districts under it.
+    page, html = terms(region=jiangbei.pk)
+    assert "名词解释共1条政务服务江北区" in page
+    page, _ = terms(region=chongqing.pk, year=2024)
+    assert "名词解释共2条政务服务重庆市政务服务江北区" in page
+    # No region: each region's definition in force, the general one too.
+    page, html = terms(year=2024)
+    assert "名词解释共3条政务服务通用政务服务重庆市政务服务江北区" in page
+    assert f"#term-{old.pk}" in html and f"#term-{new.pk}" not in html
+    # Another region's terms never show under a region that does not use them.
+    assert "江北区" not in terms(region=yuzhong.pk)[0].split("搜索结果")[-1]
+
+
 def test_search_finds_the_documents_of_a_year(client, city):
     assert "公开文件共1条渝中区测试局2024年部门预算" in search(client, q="2024年")
 
