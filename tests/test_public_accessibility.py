@@ -5,9 +5,15 @@ page at both widths: tests/screenshots/public/ (README “截图”).
 
 One test function on purpose: one live server, one browser page, every page and width."""
 
+from decimal import Decimal
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 
+from budgets.models import OfficialExpenseItem, OfficialExpenseLine
+from budgets.workflow import record_publication
+from tests import factories
 from tests.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
@@ -34,15 +40,33 @@ def rgb(css):
     return tuple(int(float(v)) for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
 
 
+CHARTS = {"disclosure": 3, "department": 1}  # the charts each page draws
+
+
+def earlier_year(department):
+    """A 2024 budget of `department` with its “三公” expenses (a second year to chart)."""
+    d = factories.disclosure(department, 2024, published=False, lines=[("2010301", "80", "20")])
+    item = OfficialExpenseItem.objects.filter(children__isnull=True).first()
+    OfficialExpenseLine.objects.create(disclosure=d, item=item, amount=Decimal("12.5"))
+    return record_publication(disclosure=d)
+
+
 def test_every_public_page_passes_axe_at_desktop_and_phone_width(live_server, reference, page):
     shots = SCREENSHOTS / "public"
     shots.mkdir(parents=True, exist_ok=True)
+    department = reference.department
+    earlier_year(department)  # two years: the department page draws 三公 over the years
     pages = {
         "home": "/",
-        "department": reference.department.get_absolute_url(),
+        "region": department.region.get_absolute_url(),
+        "department": department.get_absolute_url(),
+        "compare": reverse("portal:compare", args=[department.pk]),
+        "search": f"{reverse('portal:search')}?q={department.short_name or department.name[:2]}",
         "disclosure": reference.get_absolute_url(),
-        "glossary": "/glossary/",
-        "region-glossary": f"/regions/{reference.department.region_id}/glossary/",
+        "glossary": reverse("portal:glossary"),
+        "region-glossary": reverse("portal:region_glossary", args=[department.region_id]),
+        "open-data": reverse("portal:open_data"),
+        "dataset": reverse("portal:dataset", args=["expenditure"]),
     }
     errors, axe, report = [], Axe(), {}
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
@@ -52,9 +76,11 @@ def test_every_public_page_passes_axe_at_desktop_and_phone_width(live_server, re
         page.set_viewport_size({"width": width, "height": 900})
         for name, path in pages.items():
             page.goto(live_server.url + path)
-            if name == "disclosure":
+            if name in CHARTS:
                 # The charts are drawn (SVG) under the strict CSP, each named by its sentence.
-                page.wait_for_function("() => document.querySelectorAll('figure.chart svg').length === 3")
+                page.wait_for_function(
+                    f"() => document.querySelectorAll('figure.chart svg').length === {CHARTS[name]}"
+                )
                 assert page.locator("figure.chart[hidden]").count() == 0
             results = axe.run(page, options=WCAG_21_AA)
             if results.violations_count:
@@ -85,10 +111,13 @@ def test_every_public_page_passes_axe_at_desktop_and_phone_width(live_server, re
     style = "(e, p) => getComputedStyle(e)[p]"
     small = page.locator(".table-wrap.small").first
     assert small.evaluate(style, "breakInside") == "avoid"
-    assert page.locator("table.figures thead").first.evaluate(style, "display") == "table-header-group"
+    assert (
+        page.locator("table.figures thead").first.evaluate(style, "display") == "table-header-group"
+    )
     assert page.locator("table.figures tfoot").first.evaluate(style, "display") == "table-row-group"
     footer = page.locator(".print-footer")
-    assert footer.is_visible() and f"{reference.get_absolute_url()} · 第1版 · 2025年2月12日公开" in (
-        footer.text_content()
+    assert (
+        footer.is_visible()
+        and f"{reference.get_absolute_url()} · 第1版 · 2025年2月12日公开" in (footer.text_content())
     )
     assert not page.locator("figure.chart").first.is_visible()
