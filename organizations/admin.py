@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -29,7 +31,73 @@ def department_id_of(obj, path):
     return getattr(obj, f"{last}_id")
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class PlainWordsMixin:
+    """Plain words on the screens a contact person uses, instead of the stock phrases
+    (“成功修改了 …你可以在下面再次编辑它。”, “修改 单位”): after a save, one message naming
+    what was saved and, from `next_step`, what to do next; page titles without the stock
+    space (“修改单位”, “新增单位”, “查看公开文件”)."""
+
+    # request attribute set while Django builds its own success message, which is dropped
+    _STOCK = "_plain_words_stock_message"
+
+    def next_step(self, request, obj, added):
+        """(text, level) of what to do after saving obj, or None. Subclasses say it."""
+        return None
+
+    def saved_message(self, request, obj, added):
+        what = f"{obj._meta.verbose_name}“{obj}”"
+        done = f"已添加{what}" if added else f"已保存{what}"
+        if "_addanother" in request.POST:
+            done += f"，可在下方填写下一个{obj._meta.verbose_name}"
+        elif "_continue" in request.POST:
+            done += "，可在下方继续填写"
+        text, level = f"{done}。", messages.SUCCESS
+        step = self.next_step(request, obj, added)
+        if step:
+            text, level = format_html("{}{}", text, step[0]), step[1]
+        return text, level
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, self._STOCK, False) and level == messages.SUCCESS:
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def _plain_response(self, request, obj, added, respond):
+        if IS_POPUP_VAR in request.POST:  # the popup closes: no message to read
+            return respond()
+        setattr(request, self._STOCK, True)
+        try:
+            response = respond()
+        finally:
+            setattr(request, self._STOCK, False)
+        self.message_user(request, *self.saved_message(request, obj, added))
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        parent = super().response_add
+        return self._plain_response(
+            request, obj, True, lambda: parent(request, obj, post_url_continue)
+        )
+
+    def response_change(self, request, obj):
+        parent = super().response_change
+        # “保存为新的” makes a new record: it was added.
+        added = "_saveasnew" in request.POST
+        return self._plain_response(request, obj, added, lambda: parent(request, obj))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        name = self.opts.verbose_name
+        if add:
+            title = f"新增{name}"
+        elif self.has_change_permission(request, obj):
+            title = f"修改{name}"
+        else:
+            title = f"查看{name}（只读）"
+        context["title"] = title
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class HistoryAdmin(PlainWordsMixin, SimpleHistoryAdmin):
     """The admin base of every model with history: its per-version page
     (`…/history/<history_id>/`) only shows an old state. django-simple-history saves that
     page's form on POST for anyone who may view it, even with
@@ -163,6 +231,14 @@ class UnitAdmin(DepartmentScopedAdmin):
     search_fields = ["name", "department__name"]
     autocomplete_fields = ["department", "parent"]
     list_select_related = ["department", "kind", "parent"]
+
+    def next_step(self, request, obj, added):
+        if added:
+            return (
+                "本单位每年的职责、内设科室和编制，请在“单位年度情况”中按年度填写。",
+                messages.SUCCESS,
+            )
+        return None
 
 
 class DutyInline(admin.TabularInline):
