@@ -232,6 +232,12 @@ class UnitAdmin(DepartmentScopedAdmin):
     autocomplete_fields = ["department", "parent"]
     list_select_related = ["department", "kind", "parent"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "name" and field is not None:
+            field.widget.attrs["size"] = 60  # full names are long
+        return field
+
     def next_step(self, request, obj, added):
         if added:
             return (

@@ -182,7 +182,7 @@ class Unit(models.Model):
         max_length=200,
         help_text=_(
             "按机构编制部门批准的全称填写（见“三定”方案或事业单位法人证书），"
-            "如：重庆市渝中区人民政府办公室（本级）、重庆市渝中区机关事务服务中心。"
+            "如：重庆市渝中区机关事务服务中心。"
         ),
     )
     relation = models.CharField(

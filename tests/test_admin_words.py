@@ -31,7 +31,7 @@ def test_saving_a_draft_without_findings_says_it_may_be_submitted(editor_client,
     assert check_disclosure(draft) == []
     said = save(editor_client, disclosure_url(draft), "disclosure_form", _continue="1")
     assert said == [
-        f"已保存公开文件“{draft}”，可在下方继续填写。检查未发现问题，可以在页面上方的“流转”中提交审核。"
+        f"已保存公开文件“{draft}”，可在下方继续填写。检查未发现问题；填完后点页面上方的“提交审核”按钮，交审核人审核。"
     ]
 
 

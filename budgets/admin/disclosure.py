@@ -718,7 +718,10 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
             return None
         found = check_disclosure(obj)
         if not found:
-            return "检查未发现问题，可以在页面上方的“流转”中提交审核。", messages.SUCCESS
+            return (
+                "检查未发现问题；填完后点页面上方的“提交审核”按钮，交审核人审核。",
+                messages.SUCCESS,
+            )
         errors = sum(p.severity == ERROR for p in found)
         parts = []
         if errors:
