@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed
 from django.utils.html import format_html
@@ -251,6 +253,10 @@ class DutyInline(admin.TabularInline):
     model = Duty
     extra = 1
     fields = ["order", "text"]
+    # Most duties are one or two lines: ten empty rows each made the page endless.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+    }
 
 
 class SectionInline(admin.TabularInline):
