@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .access import reaches, scope
+from .access import reaches, reaches_all, scope
 from .forms import ConflictCheckForm
 from .models import (
     Department,
@@ -135,6 +135,13 @@ class DepartmentScopedMixin(ScopedChoices):
     behaves as if it did not exist (Django redirects to the index)."""
 
     department_path = "department"
+
+    def get_list_filter(self, request):
+        """A user of one or a few departments has no use for the filters by region."""
+        filters = super().get_list_filter(request)
+        if reaches_all(request.user):
+            return filters
+        return [entry for entry in filters if not str(entry).endswith("__region")]
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user, self.department_path)
