@@ -241,6 +241,15 @@ class UnitAdmin(DepartmentScopedAdmin):
     autocomplete_fields = ["department", "parent"]
     list_select_related = ["department", "kind", "parent"]
 
+    def get_changeform_initial_data(self, request):
+        """A contact person of one department adds units to it: it is chosen already."""
+        initial = super().get_changeform_initial_data(request)
+        if "department" not in initial:
+            reached = scope(Department.objects.all(), request.user, "")[:2]
+            if len(reached) == 1:
+                initial["department"] = reached[0].pk
+        return initial
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "name" and field is not None:

@@ -60,7 +60,9 @@ def test_a_plain_save_leads_back_to_the_draft_with_its_findings(editor_client, d
 def test_unit_screens_use_plain_titles_and_messages(editor_client, reference):
     add_url = reverse("admin:organizations_unit_add")
     page = editor_client.get(add_url).content.decode()
-    assert "<h1>新增单位</h1>" in page
+    assert "<h1>新增单位</h1>" in page and "增加 单位" not in page
+    # The contact person's only department is chosen already.
+    assert form_values(page, "unit_form")["department"] == str(reference.department.pk)
     listing = editor_client.get(reverse("admin:organizations_unit_changelist")).content.decode()
     assert "新增单位" in listing and "增加 单位" not in listing
     said = save(
