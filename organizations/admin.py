@@ -1,5 +1,8 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import models
 from django.db.models import Count
@@ -31,6 +34,16 @@ def department_id_of(obj, path):
     for step in steps:
         obj = getattr(obj, step)
     return getattr(obj, f"{last}_id")
+
+
+class PlainInlineAdminFormSet(helpers.InlineAdminFormSet):
+    """An inline whose “add a row” link reads “添加内设科室” (the stock one reads
+    “添加另一个 内设科室”)."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = f"添加{self.opts.verbose_name}"
+        return json.dumps(data)
 
 
 class PlainWordsMixin:
@@ -86,6 +99,13 @@ class PlainWordsMixin:
         # “保存为新的” makes a new record: it was added.
         added = "_saveasnew" in request.POST
         return self._plain_response(request, obj, added, lambda: parent(request, obj))
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            if type(inline_formset) is helpers.InlineAdminFormSet:
+                inline_formset.__class__ = PlainInlineAdminFormSet
+        return inline_formsets
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         name = self.opts.verbose_name

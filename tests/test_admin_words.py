@@ -2,6 +2,10 @@
 to do next (never the stock “成功修改了 …你可以在下面再次编辑它。”), and page titles
 without the stock phrases (“修改 单位”, “增加 单位”)."""
 
+import html
+import json
+import re
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -83,3 +87,17 @@ def test_unit_screens_use_plain_titles_and_messages(editor_client, reference):
     assert "<h1>修改单位</h1>" in editor_client.get(change_url).content.decode()
     said = save(editor_client, change_url, "unit_form", rank="正科级", _continue="1")
     assert said == ["已保存单位“测试服务中心”，可在下方继续填写。"]
+
+
+def test_the_add_a_row_link_names_the_row(editor_client, reference):
+    from organizations.models import UnitYear
+
+    unit_year = UnitYear.objects.filter(unit__department=reference.department).first()
+    page = editor_client.get(
+        reverse("admin:organizations_unityear_change", args=[unit_year.pk])
+    ).content.decode()
+    links = [
+        json.loads(html.unescape(data))["options"]["addText"]
+        for data in re.findall(r'data-inline-formset="([^"]*)"', page)
+    ]
+    assert links == ["添加职能职责", "添加内设科室", "添加编制"]
