@@ -437,13 +437,6 @@ class EquipmentLineInline(PartInline):
     block = "equipment"
     fields = ["order", "category", "threshold", "count"]
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        # Said here, not on the line model (a migration of a guarded table).
-        if db_field.name == "order" and field is not None:
-            field.help_text = _("本行在设备购置表中的顺序，填数字1、2、3……")
-        return field
-
 
 class PublishedSentenceInline(PartInline):
     """The printed document's own wording of a generated sentence; the 检查结果 above warns
