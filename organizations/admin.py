@@ -1,10 +1,17 @@
-from django.contrib import admin
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .access import reaches, scope
+from .access import reaches, reaches_all, scope
 from .forms import ConflictCheckForm
 from .models import (
     Department,
@@ -30,7 +37,90 @@ def department_id_of(obj, path):
     return getattr(obj, f"{last}_id")
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class PlainInlineAdminFormSet(helpers.InlineAdminFormSet):
+    """An inline whose “add a row” link reads “添加内设科室” (the stock one reads
+    “添加另一个 内设科室”)."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = f"添加{self.opts.verbose_name}"
+        return json.dumps(data)
+
+
+class PlainWordsMixin:
+    """Plain words on the screens a contact person uses, instead of the stock phrases
+    (“成功修改了 …你可以在下面再次编辑它。”, “修改 单位”): after a save, one message naming
+    what was saved and, from `next_step`, what to do next; page titles without the stock
+    space (“修改单位”, “新增单位”, “查看公开文件”)."""
+
+    # request attribute set while Django builds its own success message, which is dropped
+    _STOCK = "_plain_words_stock_message"
+
+    def next_step(self, request, obj, added):
+        """(text, level) of what to do after saving obj, or None. Subclasses say it."""
+        return None
+
+    def saved_message(self, request, obj, added):
+        what = f"{obj._meta.verbose_name}“{obj}”"
+        done = f"已添加{what}" if added else f"已保存{what}"
+        if "_addanother" in request.POST:
+            done += f"，可在下方填写下一个{obj._meta.verbose_name}"
+        elif "_continue" in request.POST:
+            done += "，可在下方继续填写"
+        text, level = f"{done}。", messages.SUCCESS
+        step = self.next_step(request, obj, added)
+        if step:
+            text, level = format_html("{}{}", text, step[0]), step[1]
+        return text, level
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, self._STOCK, False) and level == messages.SUCCESS:
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def _plain_response(self, request, obj, added, respond):
+        if IS_POPUP_VAR in request.POST:  # the popup closes: no message to read
+            return respond()
+        setattr(request, self._STOCK, True)
+        try:
+            response = respond()
+        finally:
+            setattr(request, self._STOCK, False)
+        self.message_user(request, *self.saved_message(request, obj, added))
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        parent = super().response_add
+        return self._plain_response(
+            request, obj, True, lambda: parent(request, obj, post_url_continue)
+        )
+
+    def response_change(self, request, obj):
+        parent = super().response_change
+        # “保存为新的” makes a new record: it was added.
+        added = "_saveasnew" in request.POST
+        return self._plain_response(request, obj, added, lambda: parent(request, obj))
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        inline_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for inline_formset in inline_formsets:
+            if type(inline_formset) is helpers.InlineAdminFormSet:
+                inline_formset.__class__ = PlainInlineAdminFormSet
+        return inline_formsets
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        name = self.opts.verbose_name
+        if add:
+            title = f"新增{name}"
+        elif self.has_change_permission(request, obj):
+            title = f"修改{name}"
+        else:
+            title = f"查看{name}（只读）"
+        context["title"] = title
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class HistoryAdmin(PlainWordsMixin, SimpleHistoryAdmin):
     """The admin base of every model with history: its per-version page
     (`…/history/<history_id>/`) only shows an old state. django-simple-history saves that
     page's form on POST for anyone who may view it, even with
@@ -66,6 +156,13 @@ class DepartmentScopedMixin(ScopedChoices):
     behaves as if it did not exist (Django redirects to the index)."""
 
     department_path = "department"
+
+    def get_list_filter(self, request):
+        """A user of one or a few departments has no use for the filters by region."""
+        filters = super().get_list_filter(request)
+        if reaches_all(request.user):
+            return filters
+        return [entry for entry in filters if not str(entry).endswith("__region")]
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user, self.department_path)
@@ -197,11 +294,38 @@ class UnitAdmin(DepartmentScopedAdmin):
     autocomplete_fields = ["department", "parent"]
     list_select_related = ["department", "kind", "parent"]
 
+    def get_changeform_initial_data(self, request):
+        """A contact person of one department adds units to it: it is chosen already."""
+        initial = super().get_changeform_initial_data(request)
+        if "department" not in initial:
+            reached = scope(Department.objects.all(), request.user, "")[:2]
+            if len(reached) == 1:
+                initial["department"] = reached[0].pk
+        return initial
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "name" and field is not None:
+            field.widget.attrs["size"] = 60  # full names are long
+        return field
+
+    def next_step(self, request, obj, added):
+        if added:
+            return (
+                "本单位每年的职责、内设科室和编制，请在“单位年度情况”中按年度填写。",
+                messages.SUCCESS,
+            )
+        return None
+
 
 class DutyInline(admin.TabularInline):
     model = Duty
     extra = 1
     fields = ["order", "text"]
+    # Most duties are one or two lines: ten empty rows each made the page endless.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+    }
 
 
 class SectionInline(admin.TabularInline):

@@ -21,8 +21,15 @@ class Region(models.Model):
         COUNTY = "county", _("区县级")
         TOWNSHIP = "township", _("乡镇级")
 
-    name = models.CharField(_("名称"), max_length=100)
-    level = models.CharField(_("层级"), max_length=20, choices=Level.choices)
+    name = models.CharField(
+        _("名称"), max_length=100, help_text=_("地区的正式名称，如：重庆市、渝中区。")
+    )
+    level = models.CharField(
+        _("层级"),
+        max_length=20,
+        choices=Level.choices,
+        help_text=_("本地区的行政层级：省级、市级、区县级或乡镇级。"),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级地区"),
@@ -30,6 +37,7 @@ class Region(models.Model):
         null=True,
         blank=True,
         related_name="children",
+        help_text=_("如渝中区的上级地区为重庆市；最上一级的地区留空。"),
     )
     order = models.PositiveIntegerField(_("排序"), default=0, help_text=_("数字小的排在前面。"))
 
@@ -62,10 +70,16 @@ class Department(models.Model):
     """A disclosing department (部门) of a region; it has one or more units."""
 
     region = models.ForeignKey(
-        Region, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="departments"
+        Region,
+        verbose_name=_("地区"),
+        on_delete=models.PROTECT,
+        related_name="departments",
+        help_text=_("本部门所属的地区（本级政府），如：渝中区。"),
     )
     name = models.CharField(
-        _("部门全称"), max_length=200, help_text=_("如：重庆市渝中区人民政府办公室")
+        _("部门全称"),
+        max_length=200,
+        help_text=_("按机构编制部门核定的全称填写，如：重庆市渝中区人民政府办公室。"),
     )
     short_name = models.CharField(
         _("简称"),
@@ -173,7 +187,12 @@ class UnitKind(models.Model):
     """A kind of unit (单位性质: 行政单位, 参照公务员法管理事业单位, 公益一类事业单位 …):
     reference data, so a region's documents may name kinds another region's do not."""
 
-    name = models.CharField(_("名称"), max_length=50, unique=True)
+    name = models.CharField(
+        _("名称"),
+        max_length=50,
+        unique=True,
+        help_text=_("按公开文本的写法，如：行政单位、公益一类事业单位。"),
+    )
     order = models.PositiveIntegerField(
         _("排序"), default=0, help_text=_("单位构成中按性质计数时的顺序，数字小的在前。")
     )
@@ -202,14 +221,28 @@ class Unit(models.Model):
         MANAGED = "managed", _("管理")
 
     department = models.ForeignKey(
-        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="units"
+        Department,
+        verbose_name=_("部门"),
+        on_delete=models.CASCADE,
+        related_name="units",
+        help_text=_("本单位所属的部门，即哪个部门的预算公开中列出本单位。"),
     )
-    name = models.CharField(_("单位全称"), max_length=200)
+    name = models.CharField(
+        _("单位全称"),
+        max_length=200,
+        help_text=_(
+            "按机构编制部门批准的全称填写（见“三定”方案或事业单位法人证书），"
+            "如：重庆市渝中区机关事务服务中心。"
+        ),
+    )
     relation = models.CharField(
         _("与部门的关系"),
         max_length=20,
         choices=Relation.choices,
-        help_text=_("本级：部门机关本身；所属/管理：按公开文本中的表述选择。"),
+        help_text=_(
+            "本级：部门机关本身；所属、管理：部门下属或代管的单位，按公开文本“部门单位构成”"
+            "中的说法选择。"
+        ),
     )
     kind = models.ForeignKey(
         UnitKind,
@@ -218,17 +251,26 @@ class Unit(models.Model):
         null=True,
         blank=True,
         related_name="units",
-        help_text=_("公开文本未说明的可留空。"),
+        help_text=_(
+            "行政单位、参照公务员法管理事业单位、公益一类事业单位等，以“三定”方案或"
+            "机构编制部门的批复为准；公开文本不写的可留空。"
+        ),
     )
     funding = models.CharField(
         _("经费渠道"),
         max_length=20,
         choices=Funding.choices,
         blank=True,
-        help_text=_("公开文本未说明的可留空。"),
+        help_text=_(
+            "财政全额拨款、财政差额拨款或自收自支，以财政部门核定的经费形式为准；"
+            "公开文本不写的可留空。"
+        ),
     )
     rank = models.CharField(
-        _("机构规格"), max_length=30, blank=True, help_text=_("如：正科级；未说明的留空。")
+        _("机构规格"),
+        max_length=30,
+        blank=True,
+        help_text=_("“三定”方案核定的级别，如：正处级、正科级；不写的留空。"),
     )
     parent = models.ForeignKey(
         "self",
@@ -237,19 +279,23 @@ class Unit(models.Model):
         null=True,
         blank=True,
         related_name="children",
-        help_text=_("嵌套在另一单位之下时填写；直属部门的留空。"),
+        help_text=_("本单位隶属于本部门的另一个单位时，选那个单位；直接隶属于部门的留空。"),
     )
     merged_into_parent = models.BooleanField(
         _("不单列预算"),
         default=False,
-        help_text=_("勾选表示该单位预算并入上级单位（或部门本级），不单独编列。"),
+        help_text=_(
+            "本单位没有单独的预算、经费含在上级单位（或部门本级）预算中时勾选；"
+            "以财政批复的预算单位名单为准。"
+        ),
     )
     count = models.PositiveIntegerField(
         _("单位个数"),
         default=1,
         validators=[MinValueValidator(1)],
         help_text=_(
-            "一组不逐个列名的同类单位（如“3个直属大队”）填个数，名称填“直属大队”；其余为1。"
+            "通常填1。公开文本把几个同类单位合写为一项时（如“3个直属大队”），"
+            "填个数3，单位全称填“直属大队”。"
         ),
     )
     order = models.PositiveIntegerField(
@@ -294,8 +340,15 @@ class Unit(models.Model):
 class StaffingKind(models.Model):
     """A kind of staffing quota (区领导编制, 行政编制, 事业编制, 工勤编制 …): reference data."""
 
-    name = models.CharField(_("名称"), max_length=50, unique=True)
-    order = models.PositiveIntegerField(_("排序"), default=0)
+    name = models.CharField(
+        _("名称"),
+        max_length=50,
+        unique=True,
+        help_text=_("按编制部门批复的写法，如：行政编制、事业编制、工勤编制。"),
+    )
+    order = models.PositiveIntegerField(
+        _("排序"), default=0, help_text=_("公开文本列出编制时的顺序，数字小的在前。")
+    )
 
     class Meta:
         verbose_name = _("编制类型")
@@ -310,13 +363,23 @@ class UnitYear(models.Model):
     """What a unit is in one year: duties, internal sections and staffing quotas."""
 
     unit = models.ForeignKey(
-        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="years"
+        Unit,
+        verbose_name=_("单位"),
+        on_delete=models.CASCADE,
+        related_name="years",
+        help_text=_("输入单位名称查找；单位本身（全称、性质等）在“单位”中填写。"),
     )
-    year = models.PositiveIntegerField(_("年度"), validators=YEAR_VALIDATORS)
+    year = models.PositiveIntegerField(
+        _("年度"),
+        validators=YEAR_VALIDATORS,
+        help_text=_("预算年度，如2025；职责、科室和编制按该年度的“三定”方案和编制批复填写。"),
+    )
     duties_preamble = models.TextField(
         _("职责前言"),
         blank=True,
-        help_text=_("职责条目之前的说明（如机构规格、加挂牌子、合署办公），没有则留空。"),
+        help_text=_(
+            "职责条目之前的一段说明，照“三定”方案抄录，如机构规格、加挂牌子、合署办公；没有则留空。"
+        ),
     )
 
     history = HistoricalRecords()
@@ -337,11 +400,18 @@ class Duty(models.Model):
     """One numbered paragraph of a unit's duties; the numbering is rendered, not stored."""
 
     unit_year = models.ForeignKey(
-        UnitYear, verbose_name=_("单位年度"), on_delete=models.CASCADE, related_name="duties"
+        UnitYear,
+        verbose_name=_("单位年度"),
+        on_delete=models.CASCADE,
+        related_name="duties",
+        help_text=_("这条职责属于哪个单位的哪一年。"),
     )
-    order = models.PositiveIntegerField(_("序号"))
+    order = models.PositiveIntegerField(
+        _("序号"), help_text=_("“三定”方案中这条职责的编号，填数字1、2、3……")
+    )
     text = models.TextField(
-        _("职责内容"), help_text=_("不含编号，如“负责区政府会议的筹备工作……”。")
+        _("职责内容"),
+        help_text=_("照“三定”方案抄录一条职责，不含编号，如“负责区政府会议的筹备工作……”。"),
     )
 
     history = HistoricalRecords()
@@ -362,11 +432,21 @@ class Section(models.Model):
     """An internal section (内设科室) of a unit in a year."""
 
     unit_year = models.ForeignKey(
-        UnitYear, verbose_name=_("单位年度"), on_delete=models.CASCADE, related_name="sections"
+        UnitYear,
+        verbose_name=_("单位年度"),
+        on_delete=models.CASCADE,
+        related_name="sections",
+        help_text=_("这个科室属于哪个单位的哪一年。"),
     )
-    order = models.PositiveIntegerField(_("序号"))
+    order = models.PositiveIntegerField(
+        _("序号"), help_text=_("科室在公开文本中的排列顺序，填数字1、2、3……")
+    )
     name = models.CharField(
-        _("科室名称"), max_length=100, help_text=_("按公开文本填写，如：文秘科（政务公开科）")
+        _("科室名称"),
+        max_length=100,
+        help_text=_(
+            "按“三定”方案核定的内设机构名称填写，加挂的牌子写在括号里，如：文秘科（政务公开科）。"
+        ),
     )
 
     history = HistoricalRecords()
@@ -388,10 +468,22 @@ class StaffingQuota(models.Model):
     """A staffing quota (编制) of one kind for a unit in a year, as a head count."""
 
     unit_year = models.ForeignKey(
-        UnitYear, verbose_name=_("单位年度"), on_delete=models.CASCADE, related_name="staffing"
+        UnitYear,
+        verbose_name=_("单位年度"),
+        on_delete=models.CASCADE,
+        related_name="staffing",
+        help_text=_("这项编制属于哪个单位的哪一年。"),
     )
-    kind = models.ForeignKey(StaffingKind, verbose_name=_("编制类型"), on_delete=models.PROTECT)
-    count = models.PositiveIntegerField(_("编制人数"))
+    kind = models.ForeignKey(
+        StaffingKind,
+        verbose_name=_("编制类型"),
+        on_delete=models.PROTECT,
+        help_text=_("行政编制、事业编制、工勤编制等，按编制部门批复中的类别选择，每类一行。"),
+    )
+    count = models.PositiveIntegerField(
+        _("编制人数"),
+        help_text=_("编制部门批复（核定）的编制数，不是实有人数；填整数，如12。"),
+    )
 
     history = HistoricalRecords()
 

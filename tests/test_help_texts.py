@@ -20,10 +20,9 @@ WITHOUT_HELP = {
     ("Disclosure", "year"): "年度：创建时选择，之后只读",
     # The conflict check's hidden field, never typed.
     ("Disclosure", "seen_version"): "隐藏字段",
+    ("Unit", "seen_version"): "隐藏字段",
+    ("UnitYear", "seen_version"): "隐藏字段",
 }
-# Models whose fields belong to another app's models (organizations: units, duties,
-# sections, staffing) and are described there.
-OTHER_APPS = {"organizations"}
 
 
 def editable_forms(user):
@@ -38,10 +37,13 @@ def editable_forms(user):
     for app_label, names in shipped_roles.DEPARTMENT_MODELS.items():
         for name in names:
             model = apps.get_model(app_label, name)
-            if model is Disclosure or app_label in OTHER_APPS:
+            if model is Disclosure or model not in admin.site._registry:
                 continue
-            if model in admin.site._registry:
-                yield model.__name__, admin.site._registry[model].get_form(request, None)
+            model_admin = admin.site._registry[model]
+            yield model.__name__, model_admin.get_form(request, None)
+            # The unit-year screen's duties, sections and staffing are typed in its inlines.
+            for inline in model_admin.get_inline_instances(request, None):
+                yield inline.model.__name__, inline.get_formset(request, None).form
 
 
 @pytest.mark.django_db
@@ -50,7 +52,7 @@ def test_every_field_the_contact_person_fills_has_a_chinese_help_text(superuser)
     seen = set()
     for model_name, form in editable_forms(superuser):
         for name, field in form.base_fields.items():
-            if name in {"DELETE", "id", "disclosure"} or (model_name, name) in WITHOUT_HELP:
+            if name in {"DELETE", "id", "disclosure", "unit_year"} or (model_name, name) in WITHOUT_HELP:
                 continue
             seen.add((model_name, name))
             if not CHINESE.search(str(field.help_text or "")):
@@ -59,3 +61,12 @@ def test_every_field_the_contact_person_fills_has_a_chinese_help_text(superuser)
     # The walk reaches the lines, the projects and the glossary: it can fail.
     assert {("ProcurementLine", "amount"), ("PerformanceTarget", "value")} <= seen
     assert ("DisclosureTerm", "term") in seen
+    # … and the organizations app: units, unit-years and what they hold.
+    assert {
+        ("Unit", "merged_into_parent"),
+        ("Unit", "count"),
+        ("UnitYear", "duties_preamble"),
+        ("Duty", "text"),
+        ("Section", "name"),
+        ("StaffingQuota", "count"),
+    } <= seen

@@ -709,18 +709,34 @@ class DisclosureAdmin(ReadableAmounts, DisclosureSpreadsheetMixin, DepartmentSco
                 state.preview_url = reverse("portal:preview_part", args=[obj.pk, sections[name]])
         return states
 
-    def response_change(self, request, obj):
-        # The success message sits at the top: say there, too, when findings remain.
-        found = [] if obj.is_published else check_disclosure(obj)
-        errors = sum(p.severity == ERROR for p in found)
-        if found:
-            self.message_user(
-                request,
-                f"已保存，但检查发现{errors}个错误、{len(found) - errors}个提示，"
-                "见下方“一致性检查”，点击每条可跳到对应栏目。",
-                messages.WARNING,
+    def next_step(self, request, obj, added):
+        """After a save: how many findings remain and where they are, or that the draft may
+        now be submitted (the message sits at the top, the findings just below it)."""
+        if not obj.is_editable:
+            return None
+        found = check_disclosure(obj)
+        if not found:
+            return (
+                "检查未发现问题；填完后点页面上方的“提交审核”按钮，交审核人审核。",
+                messages.SUCCESS,
             )
-        return super().response_change(request, obj)
+        errors = sum(p.severity == ERROR for p in found)
+        parts = []
+        if errors:
+            parts.append(f"{errors}个错误须改正后才能提交")
+        if len(found) > errors:
+            parts.append(f"{len(found) - errors}个提示请核实")
+        where = "见页面上方的“一致性检查”，点击每条可跳到对应栏目。"
+        if "_continue" not in request.POST and "_addanother" not in request.POST:
+            where = format_html(
+                '请<a href="{}">打开本文件</a>，{}',
+                reverse("admin:budgets_disclosure_change", args=[obj.pk]),
+                where,
+            )
+        return (
+            format_html("还有{}处需要处理（{}），{}", len(found), "，".join(parts), where),
+            messages.WARNING,
+        )
 
     def step_view(self, request, pk, name):
         if request.method != "POST":
