@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0004_unit_kinds_and_groups'),
+        ('organizations', '0005_department_succession'),
     ]
 
     operations = [
