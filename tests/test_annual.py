@@ -231,3 +231,16 @@ def test_a_vehicle_kind_no_longer_in_use_is_kept_and_flagged(second, superuser):
     ]
     # the 2025 version, checked for its own year, has no such problem
     assert _vehicle_errors(Disclosure.objects.for_page().get(pk=second.pk)) == []
+
+
+def test_a_line_left_on_a_renamed_kind_is_told_the_new_name(second, superuser):
+    old = VehicleKind.objects.get(code="law_enforcement")
+    draft = _prepare(second, superuser)
+    old.last_year = 2025
+    old.save()
+    VehicleKind.objects.create(
+        code="law_enforcement", name="执法执勤用车", order=old.order, first_year=2026
+    )
+    assert _vehicle_errors(Disclosure.objects.for_page().get(pk=draft.pk)) == [
+        "车辆类型“执勤执法用车”不是2026年使用的车辆类型名称：2026年该类型名称为“执法执勤用车”，请改选。"
+    ]
