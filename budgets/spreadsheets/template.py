@@ -307,7 +307,7 @@ def _vehicles(s):
     counted = s.d.vehicles_counted_on
     held = f"实有车辆（截至{counted.year}年{counted.month}月）" if counted else "实有车辆"
     rows = [[line.kind.name, line.held, line.planned] for line in s.f.vehicle_lines] or [
-        [kind.name, None, None] for kind in VehicleKind.objects.all()
+        [kind.name, None, None] for kind in VehicleKind.objects.of_year(s.d.year)
     ]
     s.table(
         "vehicles",
