@@ -1,7 +1,10 @@
 """The annual cycle: prepare year Y's drafts from each department's latest published Y−1
 version. Units' duties, sections and staffing, key projects and the glossary selection are
 carried over; last year's figures become this year's prior-year figures; this year's figures
-start empty. Preparing twice creates nothing new."""
+start empty. Vehicle and equipment lines are carried as last year's rows for the contact
+person to confirm (a vehicle kind renamed since moves to its new name; one no longer in use
+keeps its old kind and the rules flag it); the SME set-aside is a new year's figure and
+starts empty. Preparing twice creates nothing new."""
 
 from dataclasses import dataclass
 
@@ -14,12 +17,14 @@ from .models import (
     BasicExpenditureLine,
     Disclosure,
     EconomicItem,
+    EquipmentLine,
     ExpenditureLine,
     FunctionalItem,
     IncomeLine,
     KeyProject,
     OfficialExpenseLine,
     StatusChange,
+    VehicleKind,
     VehicleLine,
 )
 
@@ -102,6 +107,32 @@ def _carry_lines(figures, draft):
         )
 
 
+def _this_years_kind(kind, year):
+    """The vehicle kind of the same code whose name is in use in `year` (a renamed kind),
+    else `kind` itself: a kind no longer in use is kept and flagged by the rules, never
+    dropped or guessed."""
+    if kind.code and not VehicleKind.objects.of_year(year).filter(pk=kind.pk).exists():
+        renamed = VehicleKind.objects.of_year(year).filter(code=kind.code).first()
+        if renamed is not None:
+            return renamed
+    return kind
+
+
+def _carry_assets(figures, draft):
+    """Vehicle lines by kind with their counts empty (0) as before, and equipment lines as
+    last year's (category, threshold and count), to be confirmed by the contact person."""
+    for line in figures.vehicle_lines:
+        VehicleLine.objects.create(disclosure=draft, kind=_this_years_kind(line.kind, draft.year))
+    for line in figures.equipment_lines:
+        EquipmentLine.objects.create(
+            disclosure=draft,
+            order=line.order,
+            category=line.category,
+            threshold=line.threshold,
+            count=line.count,
+        )
+
+
 def _latest_published(department, year, kind):
     return (
         Disclosure.objects.current()
@@ -136,8 +167,7 @@ def prepare_year(*, department, year, user, kind=Disclosure.Kind.BUDGET):
         **{name: getattr(previous, name) for name in CARRIED_FIELDS},
     )
     _carry_lines(figures, draft)
-    for line in figures.vehicle_lines:
-        VehicleLine.objects.create(disclosure=draft, kind_id=line.kind_id)
+    _carry_assets(figures, draft)
     for project in figures.key_projects:
         KeyProject.objects.create(disclosure=draft, order=project.order, name=project.name)
     for copy in workflow.copiers:

@@ -491,6 +491,35 @@ def equipment_counts_are_whole(disclosure):
             )
 
 
+@rule
+def vehicle_kinds_are_in_use(disclosure):
+    """Every vehicle line's kind is named as in the disclosure's year: a kind renamed or no
+    longer in use (a line carried from last year) is flagged for the contact person to
+    choose again, never moved or dropped behind their back."""
+    from .models import VehicleKind
+
+    lines = disclosure.figures.vehicle_lines
+    if not lines:
+        return
+    year = disclosure.year
+    in_use = {kind.pk: kind for kind in VehicleKind.objects.of_year(year)}
+    by_code = {kind.code: kind for kind in in_use.values() if kind.code}
+    for line in lines:
+        if line.kind_id in in_use:
+            continue
+        renamed = by_code.get(line.kind.code) if line.kind.code else None
+        hint = (
+            f"{year}年该类型名称为“{renamed.name}”，请改选。"
+            if renamed
+            else f"请改选{year}年使用的车辆类型，或删除本行。"
+        )
+        yield Problem(
+            ERROR,
+            "vehicle_lines",
+            f"车辆类型“{line.kind.name}”不是{year}年使用的车辆类型名称：{hint}",
+        )
+
+
 def _line_comparisons(f):
     """(table, row label, comparison, reason, field) of every line that has a prior year."""
     for line in f.income_lines:

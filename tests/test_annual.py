@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from budgets import annual, workflow
-from budgets.models import Disclosure
+from budgets.models import Disclosure, VehicleKind
+from budgets.rules import ERROR, check_disclosure
 from organizations.models import UnitYear
 
 
@@ -156,3 +157,90 @@ def test_submit_is_blocked_listing_every_empty_line_until_they_are_filled(prepar
 
     errors = [p.message for p in check_disclosure(draft) if p.severity == ERROR]
     assert not [m for m in errors if "尚未填写本年预算数" in m], errors
+
+
+# ---------------------------------------------------------------- assets and set-aside
+
+
+@pytest.fixture
+def second(reference):
+    from pathlib import Path
+
+    from portal.disclosure_file import load_disclosure_file
+
+    data = Path(__file__).resolve().parent.parent / "portal" / "data"
+    return load_disclosure_file(data / "qingshan-donghu-npc-office-2025.toml").disclosure
+
+
+def _prepare(disclosure, user):
+    draft, created = annual.prepare_year(department=disclosure.department, year=2026, user=user)
+    assert created
+    return Disclosure.objects.for_page().get(pk=draft.pk)
+
+
+def _vehicle_errors(draft):
+    return [p.message for p in check_disclosure(draft) if p.field == "vehicle_lines"]
+
+
+def test_equipment_lines_are_carried_as_last_years_to_be_confirmed(second, superuser):
+    draft = _prepare(second, superuser)
+    assert [
+        (line.order, line.category, line.threshold, line.count)
+        for line in draft.figures.equipment_lines
+    ] == [(1, "通用设备", Decimal(50), 1), (2, "专用设备", Decimal(100), 0)]
+    # last year's rows stay with last year's version
+    assert second.equipment_lines.count() == 2
+
+
+def test_the_sme_set_aside_starts_empty_in_the_new_year(second, superuser):
+    assert second.procurement_sme_amount is not None
+    draft = _prepare(second, superuser)
+    assert (draft.procurement_sme_amount, draft.procurement_micro_amount) == (None, None)
+    assert draft.figures.procurement_set_aside is None
+
+
+def test_vehicle_lines_move_to_the_renamed_kind_of_the_same_code(second, superuser):
+    old = VehicleKind.objects.get(code="law_enforcement")
+    old.last_year = 2025
+    old.save()
+    new = VehicleKind.objects.create(
+        code="law_enforcement", name="执法执勤用车", order=old.order, first_year=2026
+    )
+    draft = _prepare(second, superuser)
+    kinds = [line.kind for line in draft.figures.vehicle_lines]
+    assert new in kinds and old not in kinds and len(kinds) == 8
+    assert all(line.held == 0 and line.planned == 0 for line in draft.figures.vehicle_lines)
+    assert _vehicle_errors(draft) == []
+    # the published 2025 version keeps the name it was published with
+    assert old in [line.kind for line in second.vehicle_lines.all()]
+
+
+def test_a_vehicle_kind_no_longer_in_use_is_kept_and_flagged(second, superuser):
+    gone = VehicleKind.objects.get(code="confidential")
+    gone.last_year = 2025
+    gone.save()
+    draft = _prepare(second, superuser)
+    assert gone in [line.kind for line in draft.figures.vehicle_lines]
+    problems = [p for p in check_disclosure(draft) if p.field == "vehicle_lines"]
+    assert [(p.severity, p.message) for p in problems] == [
+        (
+            ERROR,
+            "车辆类型“机要通信用车”不是2026年使用的车辆类型名称："
+            "请改选2026年使用的车辆类型，或删除本行。",
+        )
+    ]
+    # the 2025 version, checked for its own year, has no such problem
+    assert _vehicle_errors(Disclosure.objects.for_page().get(pk=second.pk)) == []
+
+
+def test_a_line_left_on_a_renamed_kind_is_told_the_new_name(second, superuser):
+    old = VehicleKind.objects.get(code="law_enforcement")
+    draft = _prepare(second, superuser)
+    old.last_year = 2025
+    old.save()
+    VehicleKind.objects.create(
+        code="law_enforcement", name="执法执勤用车", order=old.order, first_year=2026
+    )
+    assert _vehicle_errors(Disclosure.objects.for_page().get(pk=draft.pk)) == [
+        "车辆类型“执勤执法用车”不是2026年使用的车辆类型名称：2026年该类型名称为“执法执勤用车”，请改选。"
+    ]

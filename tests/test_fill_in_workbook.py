@@ -180,3 +180,180 @@ def test_a_prepared_years_template_round_trips_its_empty_lines_and_their_priors(
     assert [c.values for c in changed.changed] == [
         [("合计（未分基本/项目）", "（空）", "10000.00")]
     ]
+
+
+# ---------------------------------------------------------------- equipment and set-aside
+
+EQUIPMENT, SET_ASIDE = "单位价值较高的设备情况表", "政府采购预留份额表"
+
+
+def test_the_template_holds_the_equipment_and_the_set_aside(second_draft):
+    book = openpyxl.load_workbook(io.BytesIO(spreadsheets.template_workbook(second_draft)))
+    equipment = book[EQUIPMENT]
+    assert [c.value for c in equipment[3]] == [
+        "设备类别",
+        "价值标准（万元）",
+        "数量（截至2024年12月）",
+    ]
+    assert [[c.value for c in equipment[n]] for n in (4, 5)] == [
+        ["通用设备", 50, 1],
+        ["专用设备", 100, 0],
+    ]
+    assert equipment.cell(row_of(equipment, "合计"), 3).value.startswith("=SUM(C4:C5)")
+    set_aside = book[SET_ASIDE]
+    assert [[c.value for c in set_aside[n]] for n in (4, 5)] == [
+        ["面向中小企业预留", 50],
+        ["其中：面向小微企业预留", 30],
+    ]
+
+
+def test_one_equipment_count_changed_is_exactly_that_change(second_draft, superuser):
+    def more_equipment(book):
+        sheet = book[EQUIPMENT]
+        sheet.cell(row_of(sheet, "通用设备"), 3).value = 3
+
+    content = edited(spreadsheets.template_workbook(second_draft), more_equipment)
+    result = preview(second_draft, content, superuser)
+    assert result.ok, messages_of(result)
+    assert result.change_count == 1
+    [changed] = [table for table in result.changes if table.count]
+    assert (changed.key, changed.title) == ("equipment", EQUIPMENT)
+    assert [(c.label, c.values) for c in changed.changed] == [
+        ("通用设备（单位价值50.00万元以上）", [("数量（台/套）", "1", "3")])
+    ]
+    apply(second_draft, result, superuser)
+    lines = second_draft.equipment_lines.order_by("order")
+    assert [(line.category, line.threshold, line.count) for line in lines] == [
+        ("通用设备", Decimal(50), 3),
+        ("专用设备", Decimal(100), 0),
+    ]
+    table = page_tables(second_draft)[EQUIPMENT]
+    assert table.total.values[2] == 3
+
+
+def test_the_set_aside_comes_back_from_the_template(second_draft, superuser):
+    def new_set_aside(book):
+        sheet = book[SET_ASIDE]
+        sheet.cell(row_of(sheet, "面向中小企业预留"), 2).value = 60
+        sheet.cell(row_of(sheet, "其中：面向小微企业预留"), 2).value = None
+
+    content = edited(spreadsheets.template_workbook(second_draft), new_set_aside)
+    result = preview(second_draft, content, superuser)
+    assert result.ok, messages_of(result)
+    [changed] = [table for table in result.changes if table.count]
+    assert changed.key == "set-aside"
+    assert changed.changed[0].values == [
+        ("面向中小企业预留", "50.00", "60.00"),
+        ("其中：面向小微企业预留", "30.00", "（空）"),
+    ]
+    apply(second_draft, result, superuser)
+    second_draft.refresh_from_db()
+    assert second_draft.procurement_sme_amount == Decimal(60)
+    assert second_draft.procurement_micro_amount is None
+
+
+def test_a_file_without_the_new_sheets_leaves_equipment_and_set_aside_as_they_are(
+    second_draft, superuser
+):
+    def older_file(book):
+        sheet = book[EQUIPMENT]
+        book.remove(sheet)
+        book.remove(book[SET_ASIDE])
+
+    content = edited(spreadsheets.template_workbook(second_draft), older_file)
+    result = preview(second_draft, content, superuser)
+    assert result.ok, messages_of(result)
+    assert result.change_count == 0
+    assert {table.key for table in result.changes}.isdisjoint({"equipment", "set-aside"})
+
+
+def set_cells(sheet_title, cells):
+    def change(book):
+        sheet = book[sheet_title]
+        for first, column, value in cells:
+            sheet.cell(row_of(sheet, first), column).value = value
+
+    return change
+
+
+def copy_row(sheet_title, first):
+    def change(book):
+        sheet = book[sheet_title]
+        values = [c.value for c in sheet[row_of(sheet, first)]]
+        sheet.insert_rows(4)
+        for i, value in enumerate(values, start=1):
+            sheet.cell(4, i).value = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param(
+            set_cells(EQUIPMENT, [("通用设备", 3, -1)]),
+            f"{EQUIPMENT} 第4行，C列（数量（截至2024年12月））：“-1”应为不小于0的整数。",
+            id="negative-count",
+        ),
+        pytest.param(
+            set_cells(EQUIPMENT, [("专用设备", 2, "一百")]),
+            f"{EQUIPMENT} 第5行，B列（价值标准）：“一百”不是有效数字。",
+            id="threshold-not-a-number",
+        ),
+        pytest.param(
+            set_cells(EQUIPMENT, [("专用设备", 2, None)]),
+            f"{EQUIPMENT} 第5行，B列（价值标准）：缺少价值标准：填单位价值标准（万元），"
+            "如50表示单位价值50万元以上。",
+            id="no-threshold",
+        ),
+        pytest.param(
+            copy_row(EQUIPMENT, "专用设备"),
+            f"{EQUIPMENT} 第6行：设备类别“专用设备”（单位价值100.00万元以上）重复，已在第4行填写。",
+            id="duplicate",
+        ),
+        pytest.param(
+            set_cells(EQUIPMENT, [("合计", 3, 5)]),
+            f"{EQUIPMENT} 第6行，C列（数量（截至2024年12月））：5与各行之和1不相等。",
+            id="total",
+        ),
+        pytest.param(
+            set_cells(SET_ASIDE, [("其中：面向小微企业预留", 2, 80)]),
+            f"{SET_ASIDE} 第5行，B列（金额）：面向小微企业预留80.00超过面向中小企业预留50.00："
+            "小微企业预留是中小企业预留的一部分。",
+            id="micro-above-sme",
+        ),
+        pytest.param(
+            set_cells(SET_ASIDE, [("面向中小企业预留", 1, "预留合计")]),
+            f"{SET_ASIDE} 第4行，A列（项目）：项目“预留合计”无法识别，"
+            "应为：面向中小企业预留、其中：面向小微企业预留。",
+            id="unknown-row",
+        ),
+    ],
+)
+def test_a_bad_equipment_or_set_aside_cell_is_an_error_at_its_place(
+    second_draft, superuser, change, message
+):
+    content = edited(spreadsheets.template_workbook(second_draft), change)
+    result = preview(second_draft, content, superuser)
+    assert message in messages_of(result), messages_of(result)
+    assert not result.changes  # nothing to confirm: a file with problems is never applied
+
+
+def test_the_published_export_reads_its_equipment_as_the_draft_holds_it(
+    client, second_draft, superuser
+):
+    """The download words the threshold (单位价值50万元以上): the import reads it."""
+    from tests.test_spreadsheet_import import exported
+
+    source = Disclosure.objects.get(
+        department=second_draft.department, year=2025, status=Disclosure.Status.PUBLISHED
+    )
+    content = exported(client, source)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book[EQUIPMENT].cell(4, 2).value == "单位价值50万元以上"
+    result = preview(second_draft, content, superuser)
+    assert not [issue for issue in result.issues if issue.sheet == EQUIPMENT]
+    assert result.plan["equipment"].lines == {
+        ("通用设备", Decimal(50)): {"order": 1, "count": 1},
+        ("专用设备", Decimal(100)): {"order": 2, "count": 0},
+    }

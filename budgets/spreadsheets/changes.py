@@ -20,6 +20,7 @@ from budgets import staging
 from budgets.models import (
     BasicExpenditureLine,
     Disclosure,
+    EquipmentLine,
     ExpenditureLine,
     IncomeLine,
     KeyProject,
@@ -29,11 +30,11 @@ from budgets.models import (
     VehicleLine,
 )
 from budgets.rules import check_disclosure
-from budgets.tables import catalogue_for, workbook_titles
+from budgets.tables import catalogue_for
 from organizations.access import reaches
 
 from .readers import read_plan
-from .tables import GENERAL, SHEETS, Refs
+from .tables import GENERAL, SHEETS, Refs, fill_in_titles
 from .workbook import ImportRefused, check_size, exact_text, open_workbook
 
 STAGED_KIND = "disclosure-workbook"
@@ -179,10 +180,27 @@ SECTIONS = [
         lambda d, k, refs: KeyProject(disclosure=d, order=k[0]),
         lambda k, refs: f"序号{k[0]}",
     ),
+    Section(
+        "equipment",
+        EquipmentLine,
+        ("order", "count"),
+        ("序号", "数量（台/套）"),
+        (),
+        lambda o, year: (o.category, o.threshold),
+        lambda d, k, refs: EquipmentLine(disclosure=d, category=k[0], threshold=k[1]),
+        lambda k, refs: f"{k[0]}（单位价值{exact_text(k[1])}万元以上）",
+    ),
 ]
-# The basic/project table sets two figures of the disclosure itself.
-OWN_FIELDS = ("prior_basic", "prior_project")
-OWN_LABELS = {"prior_basic": "上年基本支出", "prior_project": "上年项目支出"}
+# Tables that set figures of the disclosure itself: table key → {field: label}.
+OWN_TABLES = {
+    "basic-project": {"prior_basic": "上年基本支出", "prior_project": "上年项目支出"},
+    "set-aside": {
+        "procurement_sme_amount": "面向中小企业预留",
+        "procurement_micro_amount": "其中：面向小微企业预留",
+    },
+}
+OWN_FIELDS = tuple(f for fields in OWN_TABLES.values() for f in fields)
+OWN_LABELS = {f: label for fields in OWN_TABLES.values() for f, label in fields.items()}
 
 
 def stored_lines(disclosure):
@@ -244,9 +262,11 @@ class TableChanges:
 def compare(disclosure, stored, plan, refs, titles=SHEETS):
     """[TableChanges] in sheet order, from the stored rows and the plan; each table named
     by the sheet title the file gave it (`titles`)."""
-    result = []
+    result = {}
     for section in SECTIONS:
-        table = plan[section.key]
+        table = plan.get(section.key)
+        if table is None:
+            continue  # an optional sheet the file lacks: its lines stay as they are
         labels = dict(zip(section.fields, section.labels, strict=True))
         changes = TableChanges(section.key, titles.get(section.key, section.title))
         rows = stored[section.key]
@@ -278,21 +298,23 @@ def compare(disclosure, stored, plan, refs, titles=SHEETS):
                         name, [(labels[f], show(getattr(obj, f)), "") for f in section.fields]
                     )
                 )
-        result.append(changes)
-    own = plan["basic-project"]
-    changes = TableChanges("basic-project", titles.get("basic-project", SHEETS["basic-project"]))
-    values = own.lines.get(("disclosure",), {})
-    differing = [
-        (OWN_LABELS[f], show(getattr(disclosure, f)), show(values[f]))
-        for f in own.fields
-        if getattr(disclosure, f) != values[f]
-    ]
-    if differing:
-        changes.changed.append(LineChange("公开文件", differing))
-    elif values:
-        changes.unchanged.append("公开文件")
-    result.insert(2, changes)
-    return result
+        result[section.key] = changes
+    for key in OWN_TABLES:
+        if key not in plan:
+            continue
+        changes = TableChanges(key, titles.get(key, SHEETS[key]))
+        values = plan[key].lines.get(("disclosure",), {})
+        differing = [
+            (OWN_LABELS[f], show(getattr(disclosure, f)), show(v))
+            for f, v in values.items()
+            if getattr(disclosure, f) != v
+        ]
+        if differing:
+            changes.changed.append(LineChange("公开文件", differing))
+        elif values:
+            changes.unchanged.append("公开文件")
+        result[key] = changes
+    return [result[key] for key in SHEETS if key in result]
 
 
 def _known(disclosure, key, refs, section):
@@ -359,7 +381,7 @@ def preview_import(*, disclosure, upload, user, file_name=""):
     book = open_workbook(upload)
     try:
         refs = Refs.load(disclosure.year)
-        titles = workbook_titles(catalogue_for(disclosure))
+        titles = fill_in_titles(catalogue_for(disclosure))
         plan, issues, notices, titles = read_plan(book, disclosure, refs, titles)
     finally:
         book.close()
@@ -471,6 +493,8 @@ def _apply(disclosure, plan, expected_fingerprint, user):
     refs = Refs.load(locked.year)
     applied = Applied()
     for section in SECTIONS:
+        if section.key not in plan:
+            continue  # an optional sheet the file lacks
         table, rows = plan[section.key], stored[section.key]
         missing = [k for k in table.lines if k not in rows and not _known(locked, k, refs, section)]
         if missing:
@@ -495,7 +519,12 @@ def _apply(disclosure, plan, expected_fingerprint, user):
         applied.deleted += len(gone)
         applied.created += len(new)
         applied.updated += len(changed)
-    own = plan["basic-project"].lines.get(("disclosure",), {})
+    own = {
+        name: value
+        for key in OWN_TABLES
+        if key in plan
+        for name, value in plan[key].lines.get(("disclosure",), {}).items()
+    }
     own_changed = any(getattr(locked, f) != v for f, v in own.items())
     if applied.changed or own_changed:
         for name, value in own.items():

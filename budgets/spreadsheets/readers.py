@@ -1,12 +1,12 @@
-"""The eight standard tables, each read from its sheet into a TablePlan with its own
+"""The eight standard tables and the two optional ones (equipment, SME set-aside), each read from its sheet into a TablePlan with its own
 checks (lines, roll-ups, 合计 rows, cross-checks with the expenditure table), and
 `read_plan`, which reads a whole workbook."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from budgets.money import ZERO, total
-from budgets.tables import accepted_titles
 
 from . import workbook as cells
 from .tables import (
@@ -15,11 +15,13 @@ from .tables import (
     INVALID,
     LINE_COLUMNS,
     LINE_FIELDS,
+    OPTIONAL_SHEETS,
     SHEETS,
     TEXT_COLUMNS,
     Reader,
     Row,
     TablePlan,
+    accepted,
     names_of,
 )
 from .workbook import exact_text, label, text
@@ -510,6 +512,108 @@ def read_key_projects(r, t):
     return plan
 
 
+# The export writes the threshold as the document words it.
+THRESHOLD_TEXT = re.compile(r"^单位价值([0-9.]+)万元以上$")
+CATEGORY_LENGTH = 50
+
+
+def _threshold(r, t, row):
+    """A threshold in 万元 from a number (50) or the export's wording (单位价值50万元以上)."""
+    found = THRESHOLD_TEXT.match(label(row.get("threshold")))
+    if found:
+        row = Row(row.number, {**row.cells, "threshold": found.group(1)})
+    return r.cell(t, row, "threshold", unit="万元")
+
+
+def read_equipment(r, t):
+    """Equipment above a value threshold: one line per category and threshold, in row order;
+    a row with neither threshold nor count is not imported."""
+    plan, seen = TablePlan(("order", "count")), {}
+    for row in t.rows:
+        category = text(row.get("category"))
+        threshold = _threshold(r, t, row)
+        count = r.cell(t, row, "count", read=cells.count)
+        if threshold is None and count is None:
+            continue
+        if not category:
+            r.problem(t.title, row.number, t.columns["category"], "缺少设备类别。")
+            continue
+        if len(category) > CATEGORY_LENGTH:
+            r.problem(
+                t.title,
+                row.number,
+                t.columns["category"],
+                f"设备类别超过{CATEGORY_LENGTH}个字。",
+            )
+            continue
+        if threshold is None:
+            r.problem(
+                t.title,
+                row.number,
+                t.columns["threshold"],
+                "缺少价值标准：填单位价值标准（万元），如50表示单位价值50万元以上。",
+            )
+            continue
+        if count is None:
+            r.problem(t.title, row.number, t.columns["count"], "缺少数量（台/套），没有填0。")
+            continue
+        if INVALID in (threshold, count):
+            continue
+        what = f"设备类别“{category}”（单位价值{exact_text(threshold)}万元以上）"
+        if not r.duplicate(t, row, seen, (category, threshold), what):
+            plan.lines[(category, threshold)] = {"order": len(plan.lines) + 1, "count": count}
+    if t.total and r.sound(t):
+        value = r.cell(t, t.total, "count", read=cells.count)
+        expected = sum(v["count"] for v in plan.lines.values())
+        if value not in (None, INVALID) and value != expected:
+            r.problem(
+                t.title, t.total.number, t.columns["count"], f"{value}与各行之和{expected}不相等。"
+            )
+    return plan
+
+
+# Rows of the set-aside sheet → the disclosure's fields.
+SET_ASIDE_ROWS = {
+    "面向中小企业预留": "procurement_sme_amount",
+    "其中：面向小微企业预留": "procurement_micro_amount",
+}
+
+
+def read_set_aside(r, t):
+    """The SME set-aside of the procurement budget: two amounts of the disclosure itself (a
+    blank cell states no set-aside); the micro part is part of the SME one."""
+    values, seen, rows = {}, {}, {}
+    for row in t.rows:
+        name = label(row.get("item"))
+        field = SET_ASIDE_ROWS.get(name) or SET_ASIDE_ROWS.get(f"其中：{name}")
+        if field is None:
+            r.problem(
+                t.title,
+                row.number,
+                t.columns["item"],
+                f"项目“{text(row.get('item'))}”无法识别，应为：{names_of(SET_ASIDE_ROWS)}。",
+            )
+            continue
+        if r.duplicate(t, row, seen, field, f"项目“{name}”"):
+            continue
+        amount = r.cell(t, row, "amount")
+        if amount is not INVALID:
+            values[field], rows[field] = amount, row
+    sme, micro = (values.get(f) for f in SET_ASIDE_ROWS.values())
+    if micro is not None and r.sound(t) and (sme is None or micro > sme):
+        r.problem(
+            t.title,
+            rows["procurement_micro_amount"].number,
+            t.columns["amount"],
+            f"面向小微企业预留{exact_text(micro)}超过面向中小企业预留{exact_text(sme or 0)}："
+            "小微企业预留是中小企业预留的一部分。",
+        )
+    plan = TablePlan(tuple(values), removable=False)
+    if values:
+        plan.lines[("disclosure",)] = values
+    return plan
+
+
 READERS = {
     "income": read_income,
     "expenditure": read_expenditure,
@@ -519,6 +623,8 @@ READERS = {
     "procurement": read_procurement,
     "vehicles": read_vehicles,
     "key-projects": read_key_projects,
+    "equipment": read_equipment,
+    "set-aside": read_set_aside,
 }
 
 
@@ -532,10 +638,12 @@ def read_plan(book, disclosure, refs, titles=SHEETS):
     sheets = {label(sheet.title): sheet for sheet in book.worksheets}
     plan, found = {}, {}
     for key in SHEETS:
-        accepted = accepted_titles(key, {**SHEETS, **titles})
-        title = next((t for t in accepted if label(t) in sheets), accepted[0])
+        titles_of = accepted(key, {**SHEETS, **titles})
+        title = next((t for t in titles_of if label(t) in sheets), titles_of[0])
         found[key] = title
         sheet = sheets.get(label(title))
+        if sheet is None and key in OPTIONAL_SHEETS:
+            continue  # a file from before the sheet existed: its lines stay as they are
         if sheet is None:
             reader.problem(
                 title,

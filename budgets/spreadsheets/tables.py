@@ -22,13 +22,21 @@ from budgets.models import (
     ProcurementCategory,
     VehicleKind,
 )
-from budgets.tables import SHEET_TITLES
+from budgets.tables import SHEET_TITLES, accepted_titles, workbook_titles
 
 from . import workbook as cells
 from .workbook import CellError, ImportRefused, exact_text, label, limits, sheet_rows, text
 
-# Sheet titles in document order: those of every download (one dict, in budgets.tables).
-SHEETS = SHEET_TITLES
+# Sheets the fill-in workbook has beyond those of every download (budgets.tables): optional,
+# so files exported or filled in before they existed still import (a missing one leaves its
+# lines or fields as they are).
+OPTIONAL_SHEETS = {
+    "equipment": "单位价值较高的设备情况表",
+    "set-aside": "政府采购预留份额表",
+}
+# Sheet titles in document order: those of every download, then the optional ones.
+SHEETS = {**SHEET_TITLES, **OPTIONAL_SHEETS}
+NOT_MONEY = ("vehicles", "equipment")  # counts: no 单位：万元 row needed
 GENERAL = "general_budget"
 FUND = "government_fund"
 HEADER_SEARCH_ROWS = 10
@@ -145,6 +153,15 @@ def columns(key, year):
             Col("held", "实有车辆", prefix=True),
             Col("planned", f"{year}年拟购置"),
         ],
+        "equipment": [
+            Col("category", "设备类别"),
+            Col("threshold", "价值标准"),  # 50 (万元) or the export's 单位价值50万元以上
+            Col("count", "数量", prefix=True),  # 数量（截至2024年12月）
+        ],
+        "set-aside": [
+            Col("item", "项目"),
+            Col("amount", "金额"),
+        ],
         "key-projects": [
             Col("number", "序号"),
             Col("name", "项目名称"),
@@ -203,6 +220,22 @@ class Table:
     rows: list
     total: Row | None
     notes: set = field(default_factory=set)  # row numbers of note rows
+
+
+def fill_in_titles(catalogue):
+    """{key: sheet title} of the fill-in workbook: the region's titles of the downloads'
+    tables (`budgets.tables.workbook_titles`), the equipment table under the title the
+    region prints where its catalogue holds it, then the set-aside."""
+    titles = workbook_titles(catalogue)
+    printed = {e.key: e.title for e in catalogue if e.key in OPTIONAL_SHEETS and e.title}
+    return {**titles, **{key: printed.get(key) or t for key, t in OPTIONAL_SHEETS.items()}}
+
+
+def accepted(key, titles):
+    """The sheet titles table `key` is found by: the region's, then earlier files' titles."""
+    if key in OPTIONAL_SHEETS:
+        return list(dict.fromkeys([titles.get(key) or OPTIONAL_SHEETS[key], OPTIONAL_SHEETS[key]]))
+    return accepted_titles(key, titles)
 
 
 def names_of(mapping):
@@ -295,7 +328,7 @@ class Reader:
             ),
             None,
         )
-        money = key != "vehicles"
+        money = key not in NOT_MONEY
         if money and unit not in ("万元", "元"):
             self.problem(
                 title,

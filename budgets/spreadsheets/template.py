@@ -10,6 +10,7 @@ shown with the draft's figures for checking and never read. Reference sheets lis
 classification items."""
 
 import io
+from decimal import Decimal
 
 from django.conf import settings
 from openpyxl import Workbook
@@ -29,10 +30,10 @@ from budgets.models import (
 from budgets.sanitize import safe_text
 from budgets.tables import AMOUNT as TABLE_AMOUNT
 from budgets.tables import COUNT as TABLE_COUNT
-from budgets.tables import PERCENT, build_table, catalogue_for, workbook_titles
+from budgets.tables import PERCENT, build_table, catalogue_for
 
-from .readers import BASIC_PROJECT_ROWS
-from .tables import GENERAL, columns
+from .readers import BASIC_PROJECT_ROWS, SET_ASIDE_ROWS
+from .tables import GENERAL, columns, fill_in_titles
 from .workbook import limits, megabytes
 
 AMOUNT_FORMAT = "#,##0.00####"  # two decimals, up to six when the fen needs them
@@ -90,7 +91,7 @@ class Sheets:
         self.book.remove(self.book.active)
         self.name = disclosure.title.removesuffix("情况说明")
         self.catalogue = catalogue_for(disclosure)
-        self.titles = workbook_titles(self.catalogue)
+        self.titles = fill_in_titles(self.catalogue)
 
     def table(self, key, headings, kinds, rows, *, total=True, unit="万元", note="", sums=None):
         """A sheet laid out as the export: title, unit, header, lines, 合计, note. `sums`
@@ -306,7 +307,7 @@ def _vehicles(s):
     counted = s.d.vehicles_counted_on
     held = f"实有车辆（截至{counted.year}年{counted.month}月）" if counted else "实有车辆"
     rows = [[line.kind.name, line.held, line.planned] for line in s.f.vehicle_lines] or [
-        [kind.name, None, None] for kind in VehicleKind.objects.all()
+        [kind.name, None, None] for kind in VehicleKind.objects.of_year(s.d.year)
     ]
     s.table(
         "vehicles",
@@ -315,6 +316,45 @@ def _vehicles(s):
         rows,
         unit="辆",
         note="车辆数为不小于0的整数；两栏都留空的车辆类型不导入。",
+    )
+
+
+# A draft without equipment lines is offered the two usual categories to fill in.
+EQUIPMENT_ROWS = (("通用设备", Decimal(50)), ("专用设备", Decimal(100)))
+
+
+def _equipment(s):
+    counted = s.d.vehicles_counted_on
+    count = f"数量（截至{counted.year}年{counted.month}月）" if counted else "数量"
+    rows = [[line.category, line.threshold, line.count] for line in s.f.equipment_lines] or [
+        [category, None, None] for category, _threshold in EQUIPMENT_ROWS
+    ]
+    s.table(
+        "equipment",
+        ["设备类别", "价值标准（万元）", count],
+        (TEXT, AMOUNT, COUNT),
+        rows,
+        unit="台（套）",
+        sums={2: _sum("C")},
+        note=(
+            "价值标准填公开文本所写的单位价值标准（万元），如50表示单位价值50万元以上；"
+            "数量为台（套）数，没有填0；同一类别、同一标准只填一行；价值标准和数量都留空的行不导入。"
+        ),
+    )
+
+
+def _set_aside(s):
+    rows = [[name, getattr(s.d, field)] for name, field in SET_ASIDE_ROWS.items()]
+    s.table(
+        "set-aside",
+        s.headings("set-aside"),
+        (TEXT, AMOUNT),
+        rows,
+        total=False,
+        note=(
+            "政府采购预算中面向中小企业预留的金额，及其中面向小微企业预留的金额；"
+            "占比由政府采购预算总额计算；没有预留的留空。"
+        ),
     )
 
 
@@ -372,6 +412,8 @@ BUILDERS = {
     "procurement": _procurement,
     "vehicles": _vehicles,
     "key-projects": _key_projects,
+    "equipment": _equipment,
+    "set-aside": _set_aside,
 }
 
 
