@@ -123,6 +123,11 @@ class LocalPages:
             while self.size > limit and self.entries:
                 self._drop(next(iter(self.entries)))
 
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
     def _drop(self, key):
         _, (html, compressed) = self.entries.pop(key)
         self.size -= len(html) + len(compressed)

@@ -11,6 +11,19 @@ FILES = Path(__file__).parent / "files"
 REFERENCE_TEXT = FILES / "yuzhong-government-office-2025-budget.txt"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches: cache keys name rows by id, and ids repeat from one
+    test to the next (the reference is replayed with the same ids and publication times)."""
+    from django.core.cache import caches
+
+    from portal.page_cache import local_pages
+
+    for cache in caches.all():
+        cache.clear()
+    local_pages.clear()
+
+
 @pytest.fixture
 def reference_data(db):
     """The shipped reference data (migrations install it; transactional tests flush it)."""
