@@ -55,6 +55,7 @@ from organizations.models import (
     StaffingKind,
     StaffingQuota,
     Unit,
+    UnitKind,
     UnitYear,
 )
 
@@ -218,13 +219,15 @@ class City:
 
     def units(self):
         units = []
+        administrative = UnitKind.objects.get_or_create(name="行政单位")[0]
+        public_welfare = UnitKind.objects.get_or_create(name="公益一类事业单位")[0]
         for department in self.departments:
             units.append(
                 Unit(
                     department=department,
                     name=f"{department.name}（本级）",
                     relation=Unit.Relation.OWN_OFFICE,
-                    kind=Unit.Kind.ADMINISTRATIVE,
+                    kind=administrative,
                     funding=Unit.Funding.FULL,
                     order=0,
                 )
@@ -235,7 +238,7 @@ class City:
                         department=department,
                         name=f"{department.name}{SUBORDINATES[j]}",
                         relation=Unit.Relation.SUBORDINATE,
-                        kind=Unit.Kind.PUBLIC_WELFARE_1,
+                        kind=public_welfare,
                         funding=Unit.Funding.FULL,
                         order=j + 1,
                     )

@@ -69,9 +69,14 @@ def test_the_page_prints_the_write_up_and_the_performance_target_table(client, s
 
 def test_the_performance_coverage_is_computed_from_the_targets(client, second):
     coverage = second.figures.performance
-    assert (coverage.projects, coverage.amount, coverage.computed) == (2, Decimal("247"), True)
+    assert (coverage.units, coverage.projects, coverage.amount, coverage.computed) == (
+        2,
+        2,
+        Decimal("247"),
+        True,
+    )
     page = visible_text(client.get(second.get_absolute_url()).content.decode())
-    assert "2025年2个项目设置了绩效目标，涉及项目支出247万元" in page
+    assert "2025年2个单位的2个项目设置了绩效目标，涉及项目支出247万元" in page
 
 
 def test_without_targets_the_coverage_is_the_amount_entered_and_never_an_invented_zero(
@@ -156,6 +161,7 @@ def test_the_json_carries_projects_and_coverage_and_follows_the_schema(client, s
         "unit": "人次",
     }
     assert document["other_figures"]["performance"] == {
+        "units": 2,
         "projects": 2,
         "amount": "247.00",
         "computed": True,
