@@ -12,7 +12,7 @@ class PortalConfig(AppConfig):
 
         from budgets import workflow
 
-        from . import audit, pages, pdf, rules  # noqa: F401  rules register with budgets.rules
+        from . import audit, page_cache, pages, pdf, rules  # noqa: F401  rules register with budgets.rules
         from .opendata import checksum, store
 
         # A version's checksum covers its open-data JSON, which the portal builds.
@@ -23,6 +23,8 @@ class PortalConfig(AppConfig):
         workflow.register_attachment(pdf.attach_pdf)
         # Its downloads and the data package are written once, after the publication commits.
         workflow.register_publication_hook(store.on_publication)
+        # A correction changes the cached state of its document's older versions' pages.
+        workflow.register_publication_hook(page_cache.forget_states)
 
         signals.user_logged_in.connect(audit.on_login, dispatch_uid="audit-login")
         signals.user_logged_out.connect(audit.on_logout, dispatch_uid="audit-logout")

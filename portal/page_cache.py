@@ -12,8 +12,15 @@ the key too: bump it when a deployment changes the page frame (base template, he
 also expire after `PUBLIC_PAGE_CACHE_SECONDS`.
 
 Each process also keeps the pages it served last in memory (`PUBLIC_PAGE_LOCAL_CACHE_BYTES`,
-for the same time): safe, because an entry's key changes whenever its page would. A cached hit
-runs one query (the version and its latest revision). The page carries no CSRF token and
+for the same time): safe, because an entry's key changes whenever its page would.
+
+The key itself (the version's "state": its latest published revision and their publication
+times) is kept in the shared cache too, written when first computed and deleted by the
+publication hook `forget_states` for every version of the same document when a correction is
+published: a hit runs no query, and "已被更正" still appears at once. `PageCacheMiddleware`
+serves hits right after WhiteNoise, before sessions, CSRF, authentication and the rest, for
+anonymous GET/HEAD of the page (no session cookie), with the headers the full chain set when
+the page was first served (stored with the entry). The page carries no CSRF token and
 nothing of the visitor, so compressing it gives nothing away (BREACH needs a secret in a
 compressed response).
 """
@@ -28,8 +35,9 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -42,6 +50,9 @@ from . import pages
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 KEY_PREFIX = "page:disclosure:"
+STATE_PREFIX = "page:state:"
+# Set per response (the bytes' length and coding), never stored with an entry.
+PER_RESPONSE = frozenset({"content-length", "content-encoding"})
 
 
 @functools.cache
@@ -73,8 +84,31 @@ def _timestamp(value):
 
 
 def page_state(pk):
-    """(ETag tag, Last-Modified as a timestamp) of published version `pk`'s page, in one
-    query; Http404 when `pk` is not a published version."""
+    """(ETag tag, Last-Modified as a timestamp) of published version `pk`'s page: from the
+    cache, else in one query (then cached until a correction is published, `forget_states`);
+    Http404 when `pk` is not a published version."""
+    state = cache.get(STATE_PREFIX + str(pk))
+    if state is None:
+        state = _query_state(pk)
+        if settings.PUBLIC_PAGE_CACHE_SECONDS:
+            cache.set(STATE_PREFIX + str(pk), state, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return state
+
+
+def forget_states(disclosure):
+    """Publication hook: a newly published version changes the state of every version of the
+    same document (department, year, kind, unit), so their cached states are deleted."""
+    same = Disclosure.objects.filter(
+        department_id=disclosure.department_id,
+        year=disclosure.year,
+        kind=disclosure.kind,
+        unit_id=disclosure.unit_id,
+    )
+    pks = {disclosure.pk, *same.values_list("pk", flat=True)}
+    cache.delete_many([STATE_PREFIX + str(pk) for pk in pks])
+
+
+def _query_state(pk):
     with connection.cursor() as cursor:
         cursor.execute(_state_sql(), [pk])
         row = cursor.fetchone()
@@ -114,10 +148,12 @@ class LocalPages:
             self.entries.move_to_end(key)
             return entry
 
-    def put(self, key, entry, *, limit, seconds):
+    def put(self, key, entry, *, limit, seconds, replace=False):
         with self.lock:
             if key in self.entries:
-                return
+                if not replace:
+                    return
+                self._drop(key)
             self.entries[key] = (time.monotonic() + seconds, entry)
             self.size += len(entry[0]) + len(entry[1])
             while self.size > limit and self.entries:
@@ -129,24 +165,25 @@ class LocalPages:
             self.size = 0
 
     def _drop(self, key):
-        _, (html, compressed) = self.entries.pop(key)
-        self.size -= len(html) + len(compressed)
+        _, entry = self.entries.pop(key)
+        self.size -= len(entry[0]) + len(entry[1])
 
 
 local_pages = LocalPages()
 
 
 def _cached_entry(request, pk, tag):
-    """(html, gzip) of the page: from this process, else the shared cache, else rendered."""
+    """(html, gzip, headers) of the page: from this process, else the shared cache, else
+    rendered (headers None until `keep_headers` stores those of the full chain)."""
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
     if not seconds:
         html = render_page(request, pk)
-        return html, compress_string(html)
+        return html, compress_string(html), None
     key = KEY_PREFIX + tag
     entry = local_pages.get(key) or cache.get(key)
     if entry is None:
         html = render_page(request, pk)
-        entry = (html, compress_string(html))
+        entry = (html, compress_string(html), None)
         cache.set(key, entry, seconds)
     local_pages.put(key, entry, limit=settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES, seconds=seconds)
     return entry
@@ -159,13 +196,15 @@ def disclosure_page(request, pk):
     etag = f'W/"{tag}"'  # weak: the gzip and plain bytes are the same page
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        html, compressed = _cached_entry(request, pk, tag)
+        html, compressed, headers = _cached_entry(request, pk, tag)
         gzip = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         response = HttpResponse(
             compressed if gzip else html, content_type="text/html; charset=utf-8"
         )
         if gzip:
             response["Content-Encoding"] = "gzip"
+        if headers is None and settings.PUBLIC_PAGE_CACHE_SECONDS:
+            response.page_cache_key = KEY_PREFIX + tag  # for keep_headers, on the way out
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
@@ -174,3 +213,90 @@ def disclosure_page(request, pk):
     # max-age 0: any cache may keep the page but asks us (a 304 at most) before each use.
     patch_cache_control(response, public=True, max_age=max_age, must_revalidate=max_age == 0)
     return response
+
+
+def page_pk(request):
+    """The version's id when `request` may be served from the cache by the middleware: an
+    anonymous (no session or messages cookie) GET or HEAD of a disclosure page; else None."""
+    if request.method not in ("GET", "HEAD") or not settings.PUBLIC_PAGE_CACHE_SECONDS:
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name != "portal:disclosure":
+        return None
+    return match.kwargs["pk"]
+
+
+def cached_response(request, pk):
+    """The page from the caches alone (no query), with the headers the full chain set when it
+    was first served; None when the state, the page or its headers are not cached yet."""
+    state = cache.get(STATE_PREFIX + str(pk))
+    if state is None:
+        return None
+    tag, last_modified = state
+    key = KEY_PREFIX + tag
+    entry = local_pages.get(key) or cache.get(key)
+    if entry is None or entry[2] is None:
+        return None
+    html, compressed, headers = entry
+    local_pages.put(
+        key,
+        entry,
+        limit=settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES,
+        seconds=settings.PUBLIC_PAGE_CACHE_SECONDS,
+    )
+    conditional = get_conditional_response(request, etag=f'W/"{tag}"', last_modified=last_modified)
+    if conditional is not None:
+        response = HttpResponseNotModified() if conditional.status_code == 304 else conditional
+        for name, value in headers.items():
+            if name.lower() != "content-type":
+                response[name] = value
+        return response
+    gzip = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    response = HttpResponse(compressed if gzip else html, headers=headers)
+    if gzip:
+        response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(response.content))
+    return response
+
+
+def keep_headers(response):
+    """Store the headers the full chain set on a page just served with the page's entry, so
+    the middleware's hits carry the same ones (not when the chain set a cookie)."""
+    key = getattr(response, "page_cache_key", None)
+    if key is None or response.status_code != 200 or response.cookies:
+        return
+    entry = local_pages.get(key) or cache.get(key)
+    if entry is None or entry[2] is not None:
+        return
+    headers = {k: v for k, v in response.items() if k.lower() not in PER_RESPONSE}
+    entry = (entry[0], entry[1], headers)
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    cache.set(key, entry, seconds)
+    local_pages.put(
+        key, entry, limit=settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES, seconds=seconds, replace=True
+    )
+
+
+class PageCacheMiddleware:
+    """Serves a published page's cache hits before sessions, CSRF, authentication and the
+    rest of the chain (placed right after WhiteNoise); everything else, and a miss, goes on
+    to the full chain, whose page's headers are stored for the next hits."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        pk = page_pk(request)
+        if pk is not None:
+            response = cached_response(request, pk)
+            if response is not None:
+                return response
+        response = self.get_response(request)
+        if pk is not None:
+            keep_headers(response)
+        return response
