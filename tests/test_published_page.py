@@ -92,14 +92,15 @@ def test_the_reference_page_is_unchanged_by_a_second_region_loaded_edited_and_re
 
 
 def test_the_corrected_notice_stays_live_around_the_frozen_body(
-    reference, client, editor, reviewer, superuser
+    reference, client, editor, reviewer, superuser, django_capture_on_commit_callbacks
 ):
     from budgets.workflow import disclosure_correct
 
     before = page(client, reference).decode()
     assert "已被更正" not in before
     correction = disclosure_correct(disclosure=reference, user=superuser, reason="改正错字")
-    publish(correction, editor, reviewer)
+    with django_capture_on_commit_callbacks(execute=True):  # the page cache's hook
+        publish(correction, editor, reviewer)
     after = page(client, reference).decode()
     assert "已被更正" in after and "更正原因：改正错字" in after
 
