@@ -46,8 +46,8 @@ NOT_COMPARED = {
     # with its predecessor's checks): who checked it and when is not a change of content.
     "budgets.disclosurecheck": "公开前审查每个版本重新记录，不属于公开内容的变化",
 }
-# Fields of a part that say where it belongs, not what it says.
-SKIPPED_FIELDS = {"id", "disclosure", "project"}
+# Fields of a part that say where it belongs or stands, not what it says.
+SKIPPED_FIELDS = {"id", "disclosure", "project", "order"}
 
 
 def wan(value):
@@ -105,6 +105,14 @@ def identities(model, rows):
     return result
 
 
+def said_by(name, field, value):
+    """Whether a row's name already says this field's value (a bare count such as "5" is
+    never taken as said, whatever digits the name holds)."""
+    if value is None or isinstance(field, models.IntegerField | models.BooleanField):
+        return False
+    return value in name
+
+
 def part_rows(disclosure, model):
     """{label: shown value} for every field of every row of one part of the version."""
     fields = [field for field in model._meta.concrete_fields if field.name not in SKIPPED_FIELDS]
@@ -113,8 +121,17 @@ def part_rows(disclosure, model):
     flat = {}
     title = str(model._meta.verbose_name)
     for row, name in zip(rows, identities(model, rows), strict=True):
-        for field in fields:
-            flat[f"{title}：{name} {label_of(field)}"] = shown(row, field)
+        # A field the row's name already says (its source, category, key) is not repeated:
+        # when it changes, the row is listed under its new name.
+        values = {
+            label_of(field): value
+            for field in fields
+            if not said_by(name, field, value := shown(row, field))
+        }
+        for label, value in values.items():
+            flat[f"{title}：{name} {label}"] = value
+        if not values:
+            flat[f"{title}：{name}"] = "列示"
     return flat
 
 

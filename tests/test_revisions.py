@@ -93,3 +93,17 @@ def test_every_disclosure_part_is_compared():
     assert parts - compared == set(revisions.NOT_COMPARED)
     assert {"budgets.equipmentline", "budgets.projectwriteup", "budgets.performancetarget",
             "budgets.publishedsentence", "glossary.disclosureterm"} <= compared  # fmt: skip
+
+
+def test_a_count_is_listed_even_where_the_name_holds_its_digits(draft):
+    before = listed(draft)
+    EquipmentLine.objects.create(
+        disclosure=draft, category="专用设备", threshold=Decimal("50"), count=5
+    )
+    assert revisions.diff(before, listed(draft)) == [
+        {
+            "label": "大型设备：专用设备（单位价值50万元以上） 数量（台/套）",
+            "before": "—",
+            "after": "5",
+        }
+    ]
