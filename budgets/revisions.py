@@ -129,7 +129,7 @@ def part_rows(disclosure, model):
             if not said_by(name, field, value := shown(row, field))
         }
         for label, value in values.items():
-            flat[f"{title}：{name} {label}"] = value
+            flat[f"{title}：{name}" + ("" if label == title else f" {label}")] = value
         if not values:
             flat[f"{title}：{name}"] = "列示"
     return flat

@@ -64,7 +64,7 @@ def test_a_correction_lists_exactly_the_five_parts_it_changed(draft):
             "保障人大代表依法履职。",
         ),
         (f"绩效目标：{project.name} · 培训人次 指标值", "300", "350"),
-        (f"原文措辞：{sentence.key} 原文措辞", before[f"原文措辞：{sentence.key} 原文措辞"],
+        (f"原文措辞：{sentence.key}", before[f"原文措辞：{sentence.key}"],
          sentence.text),
         ("声明：本部门无国有资本经营预算", "否" if draft.no_state_capital else "是",
          "是" if draft.no_state_capital else "否"),
