@@ -116,7 +116,19 @@ def said_by(name, field, value):
 def part_rows(disclosure, model):
     """{label: shown value} for every field of every row of one part of the version."""
     fields = [field for field in model._meta.concrete_fields if field.name not in SKIPPED_FIELDS]
-    related = [field.name for field in model._meta.concrete_fields if field.many_to_one]
+    related = [  # what the rows' names and values read: their references and theirs
+        path
+        for field in fields
+        if field.many_to_one
+        for path in [
+            field.name,
+            *(
+                f"{field.name}__{further.name}"
+                for further in field.related_model._meta.concrete_fields
+                if further.many_to_one
+            ),
+        ]
+    ]
     rows = list(model._default_manager.filter(disclosure=disclosure).select_related(*related))
     flat = {}
     title = str(model._meta.verbose_name)
