@@ -1,8 +1,22 @@
 """What changed between two versions of a disclosure, as a readable list for the public
-revision history (figures before → after, texts changed)."""
+revision history (figures before → after, texts changed).
 
-from .money import format_wan
+Every part of a version is walked generically: each model that subclasses `DisclosurePart`
+(whatever app holds it), each of its rows, each of its fields, labelled by the fields'
+`verbose_name` — so a part added later is listed without touching this module. Only the
+parts in `NOT_COMPARED` are left out, each for the reason given there."""
 
+from datetime import date
+
+from django.apps import apps
+from django.db import models
+
+from .models import DisclosurePart
+from .money import MoneyField, format_wan
+
+# The version's own fields that a correction can change (the rest is workflow bookkeeping:
+# status, dates, checksum, the frozen snapshot …). The "stated none" flags (no_*) are added
+# from the model, so a new one is never forgotten.
 TEXT_FIELDS = [
     "income_change_reason",
     "basic_change_reason",
@@ -16,55 +30,134 @@ TEXT_FIELDS = [
     "index_number",
     "publisher",
 ]
+MONEY_FIELDS = [
+    "prior_basic",
+    "prior_project",
+    "operating_cost",
+    "prior_operating_cost",
+    "performance_amount",
+    "procurement_sme_amount",
+    "procurement_micro_amount",
+]
+
+# Parts deliberately not compared (model label → why). Anything else is.
+NOT_COMPARED = {
+    # Recorded anew for every version before it is published (a correction is not copied
+    # with its predecessor's checks): who checked it and when is not a change of content.
+    "budgets.disclosurecheck": "公开前审查每个版本重新记录，不属于公开内容的变化",
+}
+# Fields of a part that say where it belongs or stands, not what it says.
+SKIPPED_FIELDS = {"id", "disclosure", "project", "order"}
 
 
 def wan(value):
     return "—" if value is None else f"{format_wan(value)}万元"
 
 
+def part_models():
+    """Every model holding rows of a disclosure version, in registry order."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, DisclosurePart) and model._meta.label_lower not in NOT_COMPARED
+    ]
+
+
+def shown(row, field):
+    """A field's value as the list shows it: money in 万元, choices by their label."""
+    value = getattr(row, field.name)
+    if value is None or value == "":
+        return None
+    if isinstance(field, MoneyField):
+        return wan(value)
+    if field.choices:
+        return str(getattr(row, f"get_{field.name}_display")())
+    if isinstance(field, models.BooleanField):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def label_of(field):
+    """A field's verbose_name without the unit its value already carries."""
+    return str(field.verbose_name).replace("（万元）", "")
+
+
+def identities(model, rows):
+    """Each row's name in the list: its __str__, told apart by its unique fields (or its
+    position) where two rows read the same (two sources under one functional item)."""
+    unique = next(
+        (
+            [name for name in c.fields if name != "disclosure"]
+            for c in model._meta.constraints
+            if isinstance(c, models.UniqueConstraint) and c.fields
+        ),
+        [],
+    )
+    names = [str(row) for row in rows]
+    result = []
+    for position, (row, name) in enumerate(zip(rows, names, strict=True), start=1):
+        if names.count(name) > 1:
+            extra = "·".join(str(getattr(row, field) or "") for field in unique)
+            name = f"{name}（{extra or position}）"
+        result.append(name)
+    return result
+
+
+def said_by(name, field, value):
+    """Whether a row's name already says this field's value (a bare count such as "5" is
+    never taken as said, whatever digits the name holds)."""
+    if value is None or isinstance(field, models.IntegerField | models.BooleanField):
+        return False
+    return value in name
+
+
+def part_rows(disclosure, model):
+    """{label: shown value} for every field of every row of one part of the version."""
+    fields = [field for field in model._meta.concrete_fields if field.name not in SKIPPED_FIELDS]
+    related = [  # what the rows' names and values read: their references and theirs
+        path
+        for field in fields
+        if field.many_to_one
+        for path in [
+            field.name,
+            *(
+                f"{field.name}__{further.name}"
+                for further in field.related_model._meta.concrete_fields
+                if further.many_to_one
+            ),
+        ]
+    ]
+    rows = list(model._default_manager.filter(disclosure=disclosure).select_related(*related))
+    flat = {}
+    title = str(model._meta.verbose_name)
+    for row, name in zip(rows, identities(model, rows), strict=True):
+        # A field the row's name already says (its source, category, key) is not repeated:
+        # when it changes, the row is listed under its new name.
+        values = {
+            label_of(field): value
+            for field in fields
+            if not said_by(name, field, value := shown(row, field))
+        }
+        for label, value in values.items():
+            flat[f"{title}：{name}" + ("" if label == title else f" {label}")] = value
+        if not values:
+            flat[f"{title}：{name}"] = "列示"
+    return flat
+
+
 def flatten(disclosure, snapshot):
     """Every figure and text of a version as {label: shown value}, in document order."""
-    d, f = disclosure, disclosure.figures
+    d = disclosure
     flat = {}
-    for line in f.income_lines:
-        flat[f"收入：{line.source.name}"] = wan(line.amount)
-        flat[f"收入：{line.source.name}（上年）"] = wan(line.prior_amount)
-    for line in f.expenditure_lines:
-        item = line.functional_item
-        label = f"支出（{line.source.name}）：{f'{item.code} {item.name}' if item else '不分科目'}"
-        if line.is_split:
-            flat[f"{label} 基本支出"] = wan(line.basic)
-            flat[f"{label} 项目支出"] = wan(line.project)
-        else:
-            flat[f"{label} 合计"] = wan(line.total)
-    flat["上年基本支出"] = wan(d.prior_basic)
-    flat["上年项目支出"] = wan(d.prior_project)
-    for line in f.basic_lines:
-        flat[f"基本支出（经济分类）：{line.economic_item.code} {line.economic_item.name}"] = wan(
-            line.amount
-        )
-    for project in f.key_projects:
-        flat[f"重点项目{project.order}"] = project.name + (
-            "" if project.amount is None else f"（{wan(project.amount)}）"
-        )
-    for line in f.official_expense_lines:
-        flat[f"“三公”经费：{line.item.name}"] = wan(line.amount)
-        flat[f"“三公”经费：{line.item.name}（上年）"] = wan(line.prior_amount)
-        flat[f"“三公”经费：{line.item.name} 增减原因"] = line.change_reason
-    flat["机关运行经费"] = wan(d.operating_cost)
-    flat["上年机关运行经费"] = wan(d.prior_operating_cost)
-    flat["实行绩效目标管理的项目支出"] = wan(d.performance_amount)
-    for line in f.procurement_lines:
-        flat[f"政府采购：{line.source.name}·{line.category.name}"] = wan(line.amount)
-    for line in f.vehicle_lines:
-        flat[f"车辆：{line.kind.name} 实有"] = f"{line.held}辆"
-        flat[f"车辆：{line.kind.name} 拟购置"] = f"{line.planned}辆"
-    flat["面向中小企业预留"] = wan(d.procurement_sme_amount)
-    flat["其中面向小微企业预留"] = wan(d.procurement_micro_amount)
-    for line in f.equipment_lines:
-        flat[f"设备：{line.category}（单位价值{wan(line.threshold)}以上）"] = (
-            f"{line.count}台（套）"
-        )
+    for model in part_models():
+        flat.update(part_rows(d, model))
+    for name in MONEY_FIELDS:
+        flat[label_of(d._meta.get_field(name))] = wan(getattr(d, name))
+    for field in d._meta.concrete_fields:
+        if field.name.startswith("no_") and isinstance(field, models.BooleanField):
+            flat[f"声明：{field.verbose_name}"] = "是" if getattr(d, field.name) else "否"
     for name in TEXT_FIELDS:
         flat[str(d._meta.get_field(name).verbose_name)] = getattr(d, name)
     for unit in snapshot.get("units", []):

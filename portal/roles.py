@@ -78,7 +78,9 @@ ROLES = {
         *_perms(
             {"organizations": ["department"], "glossary": ["term"], "budgets": ["exemption"]}, ALL
         ),
-        *_perms({"auth": ["user", "group"]}, ALL),
+        # Accounts, never the role groups themselves: only a superuser changes what a role
+        # may do (portal/accounts.py has the rules for the accounts).
+        *_perms({"auth": ["user"]}, ALL),
         ("organizations", "manage_all_departments"),
         ("budgets", "view_statuschange"),
         ("budgets", "view_notice"),

@@ -145,3 +145,29 @@ def test_the_account_rule_refuses_without_the_admin(site_admin, editor):
         )
     with pytest.raises(ValidationError, match="不能修改自己的角色"):
         check_account_change(actor=site_admin, user=site_admin, changes={"is_staff": False})
+
+
+def test_a_platform_administrator_cannot_open_the_role_groups(site_admin_client):
+    """Only a superuser sees and changes what a role may do: the platform administrator's
+    own role holds no permission on the groups."""
+    site_role = Group.objects.get(name=roles.SITE_ADMIN)
+    change = reverse("admin:auth_group_change", args=[site_role.pk])
+    assert site_admin_client.get(change).status_code == 403
+    assert site_admin_client.post(change, {"name": "改名"}).status_code == 403
+    delete = reverse("admin:auth_group_delete", args=[site_role.pk])
+    assert site_admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert site_admin_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert Group.objects.filter(name=roles.SITE_ADMIN).exists()
+
+
+def test_the_roles_install_without_any_permission_on_the_groups(db):
+    from django.apps import apps
+
+    roles.install(apps)
+    roles.install(apps)  # refreshing twice changes nothing
+    for name in roles.ROLES:
+        granted = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+        assert len(granted) == len(roles.ROLES[name])
+        assert not {p for p in granted if p.endswith("_group")}
+    site = Group.objects.get(name=roles.SITE_ADMIN).permissions
+    assert site.filter(content_type__app_label="auth", codename="change_user").exists()

@@ -119,7 +119,7 @@ def test_the_correction_flow_end_to_end(client, reference, draft, editor, review
     page = visible_text(client.get(corrected.get_absolute_url()).content.decode())
     assert "公务接待费27.85万元，比2024年减少1.4万元" in page
     assert "更正记录" in page and "更正原因：测试用更正" in page
-    assert "“三公”经费：公务接待费28.85万元27.85万元" in page
+    assert "“三公”经费：公务接待费本年预算数28.85万元27.85万元" in page
     assert "基本支出主要用途" in page
     old = visible_text(client.get(reference.get_absolute_url()).content.decode())
     assert "本页为第1版，已被更正" in old and "公务接待费28.85万元" in old
