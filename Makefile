@@ -41,9 +41,12 @@ serve: install
 lint: install-test
 	$(BIN)/ruff check .
 
-# Lint and the whole suite; set DATABASE_URL=postgres://… to run it on PostgreSQL.
+# Lint and the whole suite; set DATABASE_URL=postgres://… to run it on PostgreSQL. Tests run in
+# one process per core (pytest-xdist; each has its own test database); TEST_WORKERS=0 runs them
+# in this process.
+TEST_WORKERS ?= auto
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 # Serving a whole city (README “性能基准”): seeds PostgreSQL benchmark databases once, serves the
 # portal in production mode and prints the ratios against a static file. Not a test.

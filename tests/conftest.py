@@ -48,17 +48,19 @@ def reference_snapshot(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def reference(request, db):
+def reference(request, reference_snapshot, db):
     """The 2025 reference disclosure, loaded from the project's own data file.
 
     Loaded once per session and replayed into each test's transaction; a transactional test
-    (its database is flushed between tests) loads the file itself."""
+    (its database is flushed between tests) loads the file itself. The snapshot is asked for
+    here so that pytest captures it (session scope) before this test's transaction begins:
+    captured inside a test, it would start from that test's rows."""
     from tests import dbsnapshot
 
     transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
     marker = request.node.get_closest_marker("django_db")
     if not (transactional or (marker and marker.kwargs.get("transaction"))):
-        snapshot = request.getfixturevalue("reference_snapshot")
+        snapshot = reference_snapshot
         if snapshot.fits():  # the migrated database, shipped reference data included
             return dbsnapshot.replay(snapshot)
     request.getfixturevalue("reference_data")

@@ -20,10 +20,10 @@ def run(step, state, database, *, shared_cache):
     return json.loads(out.splitlines()[-1]) if step == "confirm" else None
 
 
-@pytest.fixture
-def previewed(tmp_path):
-    """A preview staged by one process, with Redis as the cache; Redis database 2 is ours."""
-    server = redis.Redis.from_url(REDIS_URL)
+def test_a_preview_staged_in_one_process_is_confirmed_in_another_only_through_redis(tmp_path):
+    """One preview (its process migrates a new database: the slow part), two confirmations:
+    a process without the shared cache cannot see it, one with Redis confirms it."""
+    server = redis.Redis.from_url(REDIS_URL)  # Redis database 2 is this test's alone
     try:
         server.flushdb()
     except redis.ConnectionError:
@@ -31,16 +31,11 @@ def previewed(tmp_path):
     state, database = tmp_path / "state.json", tmp_path / "db.sqlite3"
     run("preview", state, database, shared_cache=True)
     assert server.dbsize() > 0, "预览应暂存在 Redis 中"
-    return state, database
 
+    alone = run("confirm", state, database, shared_cache=False)
+    assert "预览已失效" in alone["text"] and alone["key_projects"] == 0
 
-def test_a_preview_staged_in_one_process_is_confirmed_in_another_through_redis(previewed):
-    result = run("confirm", *previewed, shared_cache=True)
-    assert result["status"] == 200
-    assert "已从“公开表格.xlsx”导入：" in result["text"], result["text"][:500]
-    assert result["key_projects"] > 0
-
-
-def test_without_the_shared_cache_another_process_cannot_see_the_preview(previewed):
-    result = run("confirm", *previewed, shared_cache=False)
-    assert "预览已失效" in result["text"] and result["key_projects"] == 0
+    shared = run("confirm", state, database, shared_cache=True)
+    assert shared["status"] == 200
+    assert "已从“公开表格.xlsx”导入：" in shared["text"], shared["text"][:500]
+    assert shared["key_projects"] > 0
