@@ -129,19 +129,25 @@ def install_list(apps, listed):
         version.document, version.source = listed.document, listed.source
         version.save(update_fields=["document", "source"])
         changed += 1
-    existing = {item.code: item for item in model.objects.filter(version=version)}
+    # Plain tuples, not model instances: the lists hold thousands of rows and tests run
+    # this for every test that asks for the reference data.
+    existing = {
+        code: (pk, name, unverified)
+        for pk, code, name, unverified in model.objects.filter(version=version).values_list(
+            "pk", "code", "name", "unverified"
+        )
+    }
     new, renamed = [], []
     for code, name, unverified in listed.rows:
-        item = existing.get(code)
-        if item is None:
+        stored = existing.get(code)
+        if stored is None:
             new.append(
                 model(
                     version=version, year=version.year, code=code, name=name, unverified=unverified
                 )
             )
-        elif (item.name, item.unverified) != (name, unverified):
-            item.name, item.unverified = name, unverified
-            renamed.append(item)
+        elif stored[1:] != (name, unverified):
+            renamed.append(model(pk=stored[0], name=name, unverified=unverified))
     model.objects.bulk_create(new, batch_size=1000)
     model.objects.bulk_update(renamed, ["name", "unverified"], batch_size=1000)
     return changed + len(new) + len(renamed)

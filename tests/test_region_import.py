@@ -412,9 +412,9 @@ def test_glossary_terms_import_with_the_item_they_explain(client, superuser, ref
     assert (general.functional_item, general.region, general.from_year) == (None, None, 2000)
 
     before = snapshot()
-    bad = [rows[0], ["", 2025, "测试坏科目", "解释。", 2025, "2019999", ""]]
+    bad = [rows[0], ["", 2025, "测试坏科目", "解释。", 2025, "2019898", ""]]
     preview = upload(client, prefix, csv_file(bad))
-    assert "科目编码“2019999”不是2025年的支出功能分类科目。" in visible_text(
+    assert "科目编码“2019898”不是2025年的支出功能分类科目。" in visible_text(
         preview.content.decode()
     )
     assert snapshot() == before
