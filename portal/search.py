@@ -24,7 +24,6 @@ from organizations.models import Department, Region
 
 MAX_QUERY = 50
 PER_KIND = 20
-MAX_ITEMS = 1000  # classification items a search follows (a year's list has ~1,500 项)
 YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 CODE = re.compile(r"^\d{3,7}$")
 
@@ -155,17 +154,16 @@ def _disclosures(q, *, year, region_ids):
 
 
 def _items(q, *, year, region_ids):
-    # The items first (a short list of reference data, trigram-indexed), then their lines
-    # through the line table's index on the item.
+    # The items (reference data, trigram-indexed) as a subquery, their lines through the line
+    # table's index on the item: every matching item is followed, however many match.
     if CODE.match(q):
         items = FunctionalItem.objects.filter(code__startswith=q)
     else:
         items = FunctionalItem.objects.filter(name__contains=q)
     if year:
         items = items.filter(year=year)
-    item_ids = list(items.values_list("pk", flat=True)[:MAX_ITEMS])
     lines = ExpenditureLine.objects.filter(
-        _current("disclosure__"), functional_item_id__in=item_ids
+        _current("disclosure__"), functional_item_id__in=items.values("pk")
     )
     if year:
         lines = lines.filter(disclosure__year=year)
