@@ -74,8 +74,8 @@ def _income(f, table, keys):
 
 
 def _leaves(codes):
-    """Codes no other code extends (the lines; the others are roll-ups)."""
-    return {c for c in codes if not any(o != c and o.startswith(c) for o in codes)}
+    """Codes no other code extends (the lines; the others are roll-ups): 类 3, 款 5 digits."""
+    return set(codes) - {c[:n] for c in codes for n in (3, 5) if n < len(c)}
 
 
 def _expenditure(f, table, keys):

@@ -375,7 +375,7 @@ def read_basic_project(r, t):
             if current != expected:
                 hint = (
                     "（支出预算表没有“资金来源”列，全部按一般公共预算拨款计；支出有多个资金来源的，"
-                    "请使用填报模板）"
+                    "请使用填报模板或重新下载的导出文件）"
                     if "source" not in r.expenditure_columns
                     else ""
                 )
