@@ -86,8 +86,9 @@ class Col:
     prefix: bool = False  # matched by prefix: 实有车辆（截至2024年12月）
 
 
-# A line's optional columns (the export lacks them; a missing one leaves its field as it
-# is): column key → (model field, header). Each table holds those its lines store.
+# A line's optional columns (files exported before DOWNLOAD_COLUMNS lack them; a missing
+# one leaves its field as it is): column key → (model field, header). Each table holds
+# those its lines store.
 LINE_FIELDS = {
     "prior": ("prior_amount", "上年预算数"),
     "prior_execution": ("prior_execution", "上年执行数"),

@@ -2,7 +2,7 @@
 titles the region prints, built from the same definitions as the page (`budgets.tables`).
 The tables a person fills hold the draft's current lines in the layout of the open-data
 export (an exported workbook and a filled template import the same way), last year's figures
-where the draft has them, and optional columns the export lacks (资金来源, 增减原因). Their
+where the draft has them, and the optional columns (资金来源, 增减原因 …) the export has too. Their
 增减 and 合计 cells are Excel formulas, so changing one amount changes nothing else that the
 import checks; where a file was never saved by Excel or WPS (no formula results), the import
 computes them from the lines and says so. The computed tables (收支总表, 财政拨款 tables) are
