@@ -135,15 +135,25 @@ def test_the_workbook_has_one_sheet_per_table_in_the_printed_layout(client, refe
     response = client.get(reverse("portal:disclosure_xlsx", args=[reference.pk]))
     assert response["Content-Type"] == XLSX
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == [t.title for t in opendata.disclosure_tables(reference)]
+    # …then the optional sheets the import reads, which this region's catalogue leaves out.
+    optional = ["单位价值较高的设备情况表", "政府采购预留份额表"]
+    assert book.sheetnames == [t.title for t in opendata.disclosure_tables(reference)] + optional
     # The catalogue's titles, as the page prints them (the import reads these and the old ones).
     assert {"部门收入总表", "部门支出总表", "一般公共预算“三公”经费支出表"} <= set(book.sheetnames)
     assert not {"收入预算表", "“三公”经费预算表"} & set(book.sheetnames)
 
     income = book["部门收入总表"]
     assert income["A1"].value == "重庆市渝中区人民政府办公室2025年部门预算部门收入总表"
-    assert income["D2"].value == "单位：万元"
-    assert [c.value for c in income[3]] == ["收入来源", "2025年预算数", "2024年预算数", "增减"]
+    assert income["F2"].value == "单位：万元"
+    # The page's columns, then those only the import reads (budgets/spreadsheets/downloads.py).
+    assert [c.value for c in income[3]] == [
+        "收入来源",
+        "2025年预算数",
+        "2024年预算数",
+        "增减",
+        "上年执行数",
+        "增减原因",
+    ]
     first = income[4]
     assert first[0].value == "一般公共预算拨款"
     assert first[1].value == pytest.approx(11091.84) and first[1].data_type == "n"
@@ -182,7 +192,8 @@ def test_an_empty_table_keeps_its_header_and_says_why(client, reference):
         io.BytesIO(client.get(reverse("portal:disclosure_xlsx", args=[reference.pk])).content)
     )
     sheet = book["一般公共预算基本支出表"]
-    assert [c.value for c in sheet[3]] == ["科目编码", "科目名称", "金额", "人员经费", "公用经费"]
+    headers = ["科目编码", "科目名称", "金额", "人员经费", "公用经费"]
+    assert [c.value for c in sheet[3]] == [*headers, "上年预算数"]  # + what the import reads
     assert sheet["A4"].value.startswith("本表无数据：") and sheet.max_row == 4
     rows = read_csv(
         client.get(reverse("portal:disclosure_table_csv", args=[reference.pk, "basic-economic"]))

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from budgets import spreadsheets
+from budgets.figures import FUND_BUDGETS
 from budgets.models import (
     BasicExpenditureLine,
     Disclosure,
@@ -23,16 +24,18 @@ from budgets.models import (
     ProcurementLine,
     VehicleLine,
 )
-from budgets.spreadsheets.tables import OPTIONAL_SHEETS, TablePlan, fill_in_titles
+from budgets.spreadsheets.tables import OPTIONAL_SHEETS, UNIT_SUFFIX, TablePlan, fill_in_titles
 from budgets.spreadsheets.workbook import megabytes
 from budgets.tables import REGISTRY, SHEET_TITLES, catalogue_for
-from budgets.workflow import PART_MODELS, disclosure_submit
+from budgets.workflow import PART_MODELS, disclosure_correct, disclosure_submit
 from portal import opendata
+from portal.disclosure_file import load_disclosure_file
 from portal.models import AuditEvent
 from tests import factories
 from tests.adminforms import form_values
 from tests.conftest import make_user, record_checks
 from tests.pagetext import squash, visible_text
+from tests.test_second_region import SECOND
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AFFECTED = [Disclosure, *PART_MODELS]
@@ -111,14 +114,43 @@ def messages_of(result):
 
 
 def figures_of(disclosure):
-    f = Disclosure.objects.for_page().get(pk=disclosure.pk).figures
+    """Every figure of a disclosure an import writes, each line with its fund type (资金来源)
+    and texts, and what the page computes from them."""
+    d = Disclosure.objects.for_page().get(pk=disclosure.pk)
+    f = d.figures
 
     def rows(functional):
         return [(r.code, r.amount, r.basic, r.project, rows(r.children)) for r in functional]
 
+    def fund(budget):
+        return budget and (budget.source.name, budget.income, budget.spending)
+
     return {
         "income": f.income,
-        "income lines": [(line.source.name, line.comparison) for line in f.income_lines],
+        "income lines": [
+            (line.source.name, line.comparison, line.prior_execution, line.change_reason)
+            for line in f.income_lines
+        ],
+        "expenditure lines": sorted(
+            (
+                line.source.name,
+                line.functional_item.code if line.functional_item_id else "",
+                (line.total, line.basic, line.project, line.prior_amount, line.prior_execution),
+                (line.purpose, line.change_reason),
+            )
+            for line in f.expenditure_lines
+        ),
+        "by source": [
+            (s.name, f.expenditure_from(s.code), f.split_from(s.code))
+            for s in f.appropriation_sources
+        ],
+        "fund budgets": [fund(f.fund_budget(code)) for code in FUND_BUDGETS],
+        "economic lines": [
+            (line.economic_item.code, line.amount, line.prior_amount) for line in f.basic_lines
+        ],
+        "official reasons": [(x.item.name, x.change_reason) for x in f.official_expense_lines],
+        "equipment": [(x.category, x.threshold, x.count) for x in f.equipment_lines],
+        "set-aside": f.procurement_set_aside,
         "expenditure": f.expenditure,
         "by function": f.expenditure_by_function,
         "functional rows": rows(f.functional_rows),
@@ -169,6 +201,79 @@ def test_an_exported_workbook_imports_into_a_cleared_draft_with_the_same_figures
     assert Disclosure.objects.get(pk=draft.pk).prior_basic == Decimal("2128.46")
 
 
+def test_the_second_regions_export_imports_whole_with_its_fund_lines(client, reference, superuser):
+    """Its fund budget (政府性基金, 只填合计), a 项 paid from two sources, reasons and uses,
+    equipment and the SME set-aside: the export carries every line with its 资金来源."""
+    second = load_disclosure_file(SECOND).disclosure
+    content = exported(client, second)
+    expected = figures_of(second)
+    draft = disclosure_correct(disclosure=second, user=superuser, reason="测试用更正")
+    clear_lines(draft)
+    draft.procurement_sme_amount = draft.procurement_micro_amount = None
+    draft.save()
+
+    result = preview(draft, content, superuser)
+    assert result.ok, messages_of(result)
+    apply(draft, result, superuser)
+    assert figures_of(draft) == expected
+    fund = ExpenditureLine.objects.get(disclosure=draft, source__code="government_fund")
+    assert (fund.functional_item.code, fund.total, fund.basic) == ("2296002", Decimal(25), None)
+
+    # One amount changed, with the cells the export computes from it (its 类 and 款 rows,
+    # the 合计 row, the basic/project table), as a spreadsheet's formulas would: exactly
+    # that change is previewed, nothing else fails.
+    def more_for_the_fund(book):
+        for title, first, column in (
+            ("部门支出预算表", "229", 3),
+            ("部门支出预算表", "22960", 3),
+            ("部门支出预算表", "2296002", 3),
+            ("部门支出预算表", "合计", 3),
+            ("基本支出和项目支出表", "政府性基金预算财政拨款支出", 2),
+            ("基本支出和项目支出表", "政府性基金预算财政拨款支出", 4),
+        ):
+            book[title].cell(row_of(book[title], first), column).value += 5
+
+    draft.refresh_from_db()  # the set-aside is the draft's own
+    changed = preview(draft, edited(content, more_for_the_fund), superuser)
+    assert changed.ok, messages_of(changed)
+    assert [(t.title, [c.label for c in t.changed]) for t in changed.changes if t.count] == [
+        ("部门支出预算表", ["2296002 用于社会福利的彩票公益金支出［政府性基金预算拨款］"])
+    ]
+    assert changed.change_count == 1
+
+    # The row of a code paid from several sources sums them: it is checked, never stored.
+    broken = edited(content, set_cell("部门支出预算表", "2010150", 3, 140))
+    assert (
+        "部门支出预算表 第9行，C列（合计）：科目2010150的140.00与该科目各资金来源之和140.64205不相等。"
+        in (messages_of(preview(draft, broken, superuser)))
+    )
+
+
+def test_an_export_without_the_import_columns_still_imports(client, reference, draft, superuser):
+    """Files exported before the download carried 资金来源, 上年预算数 … and the optional
+    sheets: a missing column or sheet leaves its fields as they are (资金来源: 一般公共预算)."""
+
+    def old_layout(book):
+        book.remove(book["单位价值较高的设备情况表"])
+        book.remove(book["政府采购预留份额表"])
+        for title, first_added in ((EXPENDITURE, 6), (INCOME, 5), (OFFICIAL, 5)):
+            book[title].delete_cols(first_added, 5)
+            book[title].cell(2, first_added - 1).value = "单位：万元"  # over the last column
+
+    content = edited(exported(client, reference), old_layout)
+    header = openpyxl.load_workbook(io.BytesIO(content))[EXPENDITURE][3]
+    assert [c.value for c in header if c.value] == [
+        "科目编码",
+        "科目名称",
+        "合计",
+        "基本支出",
+        "项目支出",
+    ]
+    result = preview(draft, content, superuser)
+    assert result.ok, messages_of(result)
+    assert result.change_count == 0
+
+
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     client, reference, draft, superuser
 ):
@@ -179,7 +284,8 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
 
     again = preview(draft, content, superuser)
     assert again.ok and again.change_count == 0
-    assert sum(len(t.unchanged) for t in again.changes) == 6 + 5 + 1 + 4 + 3 + 2 + 25
+    # …and the set-aside, one line of the disclosure itself (the export's optional sheet)
+    assert sum(len(t.unchanged) for t in again.changes) == 6 + 5 + 1 + 4 + 3 + 2 + 25 + 1
     assert snapshot() == before
 
 
@@ -222,20 +328,17 @@ def test_the_template_has_the_exports_sheets_and_headers_plus_reference_lists(
         "功能分类科目（参考）",
         "经济分类科目（参考）",
     ]
-    optional = {
-        "资金来源",
-        "增减原因",
-        "人员经费",
-        "公用经费",
-        "上年预算数",
-        "上年执行数",
-        "主要用途",
-    }
+    computed = {"人员经费", "公用经费"}  # printed by the export, computed on import
+
+    def headers(sheet):  # 价值标准（万元） and 价值标准 are one column to the import
+        return [UNIT_SUFFIX.sub("", c.value) for c in sheet[3] if c.value not in computed]
+
+    # The export carries every column of the template (资金来源, 上年执行数, 增减原因 …) and
+    # every sheet the import reads, so it imports whole.
     for key, title in fill_titles(draft).items():
-        if key == "procurement" or title not in export.sheetnames:
-            continue  # the export lists only the categories in use; the set-aside is a sentence
-        headers = [c.value for c in template[title][3] if c.value not in optional]
-        assert headers == [c.value for c in export[title][3] if c.value not in optional], title
+        if key == "procurement":
+            continue  # the export lists only the categories in use
+        assert headers(template[title]) == headers(export[title]), title
         sheet = template[fill_titles(draft)[key]]
         assert sheet.cell(2, sheet.max_column).value in ("单位：万元", "单位：辆", "单位：台（套）")
     codes = [r[0].value for r in template["功能分类科目（参考）"].iter_rows(min_row=2)]
@@ -246,7 +349,7 @@ def test_the_template_has_the_exports_sheets_and_headers_plus_reference_lists(
         r[0].value: r
         for r in template[fill_titles(draft)["official-expenses"]].iter_rows(min_row=4)
     }
-    assert official["公务接待费"][4].value  # the reason column the export lacks
+    assert official["公务接待费"][4].value  # its reason
 
 
 def test_a_prepared_draft_offers_last_years_codes_and_keeps_its_prior_figures(
@@ -523,7 +626,7 @@ BAD_CELLS = [
         id="no-header",
     ),
     pytest.param(
-        set_cell(INCOME, None, 4, "单位：美元"),
+        set_cell(INCOME, None, 6, "单位：美元"),  # the unit stands over the last column
         f"{INCOME}：未注明金额单位：请在表头上方保留“单位：万元”（或“单位：元”）。",
         id="unit",
     ),

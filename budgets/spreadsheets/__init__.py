@@ -1,7 +1,8 @@
 """Disclosure spreadsheets: the fill-in template of a draft (`template`), and importing a
 workbook into a draft — opened safely (`workbook`), its tables found (`tables`) and read
 and checked (`readers`), compared, kept for confirmation and applied all or nothing
-(`changes`). Documented in budgets/spreadsheets.md.
+(`changes`) — and what the download workbook adds so that it imports whole (`downloads`).
+Documented in budgets/spreadsheets.md.
 
 A package rather than one module because the eight tables' readers alone pass 800 lines
 (STYLE.md §1); its public names are re-exported here.

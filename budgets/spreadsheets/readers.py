@@ -17,6 +17,7 @@ from .tables import (
     LINE_FIELDS,
     OPTIONAL_SHEETS,
     SHEETS,
+    SOURCE_SEPARATOR,
     TEXT_COLUMNS,
     Reader,
     Row,
@@ -95,6 +96,7 @@ class Entry:
     basic: Decimal | None
     project: Decimal | None
     extras: dict  # the optional columns' values (上年预算数 …), by model field
+    sources: tuple = ()  # a row summing one code's rows of these sources (the download's)
 
     @property
     def is_filled(self):
@@ -127,10 +129,18 @@ def read_expenditure(r, t):
         if not states_something((amount, basic, project, *more.values())):
             continue  # a code listed without figures (the template offers last year's)
         source = r.refs.sources[GENERAL]
-        if text(row.get("source")):
-            source = r.lookup(
-                t, row, "source", r.refs.source_names, label(row.get("source")), "资金来源"
-            )
+        named = label(row.get("source"))
+        if SOURCE_SEPARATOR in named:
+            found = [
+                r.lookup(t, row, "source", r.refs.source_names, name, "资金来源")
+                for name in named.split(SOURCE_SEPARATOR)
+            ]
+            if None not in found:
+                sources = tuple(s.code for s in found)
+                entries.append(Entry(row, code, "", amount, basic, project, more, sources))
+            continue
+        if named:
+            source = r.lookup(t, row, "source", r.refs.source_names, named, "资金来源")
             if source is None:
                 continue
         entries.append(Entry(row, code, source.code, amount, basic, project, more))
@@ -140,7 +150,7 @@ def read_expenditure(r, t):
     plan, seen = TablePlan(("basic", "project", "total", *extra_fields(t))), {}
     leaves = []
     for e in entries:
-        if e.code in parents:
+        if e.code in parents or e.sources:
             continue
         if not e.is_filled:  # not filled in yet: a line, adding nothing to any sum
             what = f"科目“{e.code}”" if e.code else "不分科目的行"
@@ -180,6 +190,7 @@ def read_expenditure(r, t):
 
     if r.sound(t):
         check_rollups(r, t, entries, parents, leaves)
+        check_sources(r, t, entries)
     if t.total and r.sound(t):
         check_expenditure_total(r, t, plan, leaves)
     if not any(issue.sheet == t.title for issue in r.issues):
@@ -221,6 +232,39 @@ def check_rollups(r, t, entries, parents, leaves):
                     f"科目{e.code}下有只填合计的科目，基本支出、项目支出无法汇总，本格应留空。",
                 )
             elif value != expected:
+                r.problem(
+                    t.title,
+                    e.row.number,
+                    t.columns[key],
+                    f"科目{e.code}的{exact_text(value)}与{what}{exact_text(expected)}不相等。",
+                )
+
+
+def check_sources(r, t, entries):
+    """A row naming several sources sums its code's rows paid from them (never stored)."""
+    seen = {}
+    for e in entries:
+        if not e.sources or r.duplicate(t, e.row, seen, e.code, f"科目“{e.code}”的各来源汇总行"):
+            continue
+        parts = [x for x in entries if x.code == e.code and not x.sources]
+        names = SOURCE_SEPARATOR.join(r.refs.sources[s].name for s in e.sources)
+        if sorted(x.source for x in parts) != sorted(e.sources):
+            found = SOURCE_SEPARATOR.join(r.refs.sources[x.source].name for x in parts) or "无"
+            r.problem(
+                t.title,
+                e.row.number,
+                t.columns["source"],
+                f"科目{e.code}的汇总行列出的资金来源“{names}”与该科目各行的资金来源（{found}）不符。",
+            )
+            continue
+        split = all(x.is_split for x in parts)
+        what = "该科目各资金来源之和"
+        for key, value, expected in (
+            ("amount", e.amount, total(x.value for x in parts)),
+            ("basic", e.basic, total(x.basic for x in parts) if split else None),
+            ("project", e.project, total(x.project for x in parts) if split else None),
+        ):
+            if value is not None and value != expected:
                 r.problem(
                     t.title,
                     e.row.number,
@@ -331,7 +375,7 @@ def read_basic_project(r, t):
             if current != expected:
                 hint = (
                     "（支出预算表没有“资金来源”列，全部按一般公共预算拨款计；支出有多个资金来源的，"
-                    "请使用填报模板）"
+                    "请使用填报模板或重新下载的导出文件）"
                     if "source" not in r.expenditure_columns
                     else ""
                 )

@@ -86,8 +86,9 @@ class Col:
     prefix: bool = False  # matched by prefix: 实有车辆（截至2024年12月）
 
 
-# A line's optional columns (the export lacks them; a missing one leaves its field as it
-# is): column key → (model field, header). Each table holds those its lines store.
+# A line's optional columns (files exported before DOWNLOAD_COLUMNS lack them; a missing
+# one leaves its field as it is): column key → (model field, header). Each table holds
+# those its lines store.
 LINE_FIELDS = {
     "prior": ("prior_amount", "上年预算数"),
     "prior_execution": ("prior_execution", "上年执行数"),
@@ -103,6 +104,25 @@ LINE_COLUMNS = {
     }.items()
 }
 TEXT_COLUMNS = {"purpose", "reason"}
+
+# The columns a table's page (and CSV, JSON) does not print but its import reads: the
+# download workbook adds them after the page's columns (`downloads`), so that it imports
+# whole. Titles come from `columns` below: one definition for template, export and import.
+DOWNLOAD_COLUMNS = {
+    "income": ("prior_execution", "reason"),
+    "expenditure": ("source", "prior", "prior_execution", "purpose", "reason"),
+    "basic-economic": ("prior",),
+    "official-expenses": ("reason",),
+}
+# A row whose 资金来源 names several sources (一般公共预算拨款、事业收入) sums the rows of the
+# same code paid from each: the page prints one row per code, the download its lines too.
+SOURCE_SEPARATOR = "、"
+
+
+def download_columns(key, year):
+    """The columns the download workbook adds to table `key` (see DOWNLOAD_COLUMNS)."""
+    wanted = DOWNLOAD_COLUMNS.get(key, ())
+    return [c for c in columns(key, year) if c.key in wanted]
 
 
 def columns(key, year):

@@ -2,7 +2,7 @@
 titles the region prints, built from the same definitions as the page (`budgets.tables`).
 The tables a person fills hold the draft's current lines in the layout of the open-data
 export (an exported workbook and a filled template import the same way), last year's figures
-where the draft has them, and optional columns the export lacks (资金来源, 增减原因). Their
+where the draft has them, and the optional columns (资金来源, 增减原因 …) the export has too. Their
 增减 and 合计 cells are Excel formulas, so changing one amount changes nothing else that the
 import checks; where a file was never saved by Excel or WPS (no formula results), the import
 computes them from the lines and says so. The computed tables (收支总表, 财政拨款 tables) are
@@ -429,7 +429,8 @@ def _instructions(s):
         "3. 导入后各表与文件一致：文件中没有的行会被删除；金额全部留空的行不导入。",
         "4. 增减、合计是公式，随各行自动计算；手工填写的合计须与各行之和相等，否则不导入。",
         f"5. 科目编码须为{s.d.year}年的科目，见“{FUNCTIONAL_SHEET}”和“{ECONOMIC_SHEET}”。",
-        "6. 本平台“下载本文件的数据”导出的 Excel 文件也可以直接导入（全部按一般公共预算拨款计）。",
+        "6. 本平台“下载本文件的数据”导出的 Excel 文件也可以直接导入，各行带资金来源"
+        "（此前下载、没有“资金来源”列的文件全部按一般公共预算拨款计）。",
         f"7. 文件不超过{megabytes(limits().max_bytes)}，数据不超过{limits().max_rows}行。",
     ]
     for text in lines:

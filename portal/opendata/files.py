@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from budgets.figures import FUND_BUDGETS
 from budgets.sanitize import safe_text
+from budgets.spreadsheets.downloads import workbook_tables
 from budgets.tables import AMOUNT, COUNT, PERCENT, TEXT, WAN
 
 from .tables import (
@@ -102,12 +103,14 @@ def _xlsx_sheet(workbook, disclosure, table):
 
 def render_xlsx(disclosure, tables):
     """The workbook: one sheet per table, laid out as printed tables are — title row, unit
-    row (单位：万元), header row, lines, 合计 row, then a note row where there is one."""
+    row (单位：万元), header row, lines, 合计 row, then a note row where there is one. It
+    imports whole into a draft: the importable tables carry the columns and lines the page
+    leaves out, and the optional sheets follow (budgets/spreadsheets/downloads.py)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook.properties.title = document_name(disclosure)
     workbook.properties.creator = settings.PORTAL_NAME
-    for table in tables:
+    for table in workbook_tables(disclosure, tables):
         _xlsx_sheet(workbook, disclosure, table)
     buffer = io.BytesIO()
     workbook.save(buffer)
