@@ -67,6 +67,18 @@ def reference(request, reference_snapshot, db):
     return _load_reference()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """A newly migrated SQLite database file, made once per session by `manage.py migrate` in
+    its own process: tests that start servers or processes on an SQLite file copy it
+    (`tests.processes.new_sqlite_file`) instead of migrating one each (about 15 s a time)."""
+    from tests.processes import run_module
+
+    path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+    run_module("django", "migrate", "--noinput", "-v0", database_url=f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
 def reference_text():
     return REFERENCE_TEXT.read_text(encoding="utf-8")

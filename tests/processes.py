@@ -2,6 +2,7 @@
 environment (no DJANGO_* or REDIS_* leaking from ours), the test settings, a given database."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,3 +24,10 @@ def run_module(module, *args, database_url, **env):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
+
+
+def new_sqlite_file(template, path):
+    """A copy of the migrated database file `template` (conftest `migrated_sqlite`) at `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, path)
+    return path

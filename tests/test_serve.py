@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import new_sqlite_file
+
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 180  # seconds: migrations on a new database, collectstatic, gunicorn
 
@@ -47,8 +49,9 @@ def get(port, path, **headers):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, migrated_sqlite):
     tmp = tmp_path_factory.mktemp("serve")
+    new_sqlite_file(migrated_sqlite, tmp / "db.sqlite3")  # bin/serve's migrate: nothing to do
     port = free_port()
     log = (tmp / "serve.log").open("w+")
     process = subprocess.Popen(

@@ -7,7 +7,7 @@ import os
 import pytest
 import redis
 
-from tests.processes import run_module
+from tests.processes import new_sqlite_file, run_module
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
 
@@ -20,7 +20,9 @@ def run(step, state, database, *, shared_cache):
     return json.loads(out.splitlines()[-1]) if step == "confirm" else None
 
 
-def test_a_preview_staged_in_one_process_is_confirmed_in_another_only_through_redis(tmp_path):
+def test_a_preview_staged_in_one_process_is_confirmed_in_another_only_through_redis(
+    tmp_path, migrated_sqlite
+):
     """One preview (its process migrates a new database: the slow part), two confirmations:
     a process without the shared cache cannot see it, one with Redis confirms it."""
     server = redis.Redis.from_url(REDIS_URL)  # Redis database 2 is this test's alone
@@ -28,7 +30,8 @@ def test_a_preview_staged_in_one_process_is_confirmed_in_another_only_through_re
         server.flushdb()
     except redis.ConnectionError:
         pytest.fail(f"Redis 未运行（{REDIS_URL}）：本项目的每台机器上都应有 Redis。")
-    state, database = tmp_path / "state.json", tmp_path / "db.sqlite3"
+    state = tmp_path / "state.json"
+    database = new_sqlite_file(migrated_sqlite, tmp_path / "db.sqlite3")
     run("preview", state, database, shared_cache=True)
     assert server.dbsize() > 0, "预览应暂存在 Redis 中"
 
