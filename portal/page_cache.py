@@ -122,9 +122,17 @@ def _query_state(pk):
     return tag, int(max(stamps)) if stamps else None
 
 
-def render_page(request, pk):
-    """The disclosure page's HTML, rendered now (the body itself is the stored one)."""
-    context = pages.disclosure_data(pages.get_disclosure(pk))
+def latest_of(tag):
+    """The latest published revision's id named by a state's tag (None: none published)."""
+    latest = tag.split("-")[1]
+    return int(latest) if latest.isdigit() else None
+
+
+def render_page(request, pk, tag=None):
+    """The disclosure page's HTML, rendered now (the body itself is the stored one); `tag`,
+    the page's state, tells which revision is the latest (one query fewer)."""
+    latest = latest_of(tag) if tag else None
+    context = pages.disclosure_data(pages.published_page_disclosure(pk), latest_pk=latest)
     return render_to_string("portal/disclosure.html", context, request).encode("utf-8")
 
 
@@ -177,12 +185,12 @@ def _cached_entry(request, pk, tag):
     rendered (headers None until `keep_headers` stores those of the full chain)."""
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
     if not seconds:
-        html = render_page(request, pk)
+        html = render_page(request, pk, tag)
         return html, compress_string(html), None
     key = KEY_PREFIX + tag
     entry = local_pages.get(key) or cache.get(key)
     if entry is None:
-        html = render_page(request, pk)
+        html = render_page(request, pk, tag)
         entry = (html, compress_string(html), None)
         cache.set(key, entry, seconds)
     local_pages.put(key, entry, limit=settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES, seconds=seconds)
