@@ -25,6 +25,7 @@ from organizations.models import Department, DepartmentSuccession, Region
 
 from .charts import charts_of, official_expenses_over_years_chart
 from .glossary_links import link_terms
+from .page_rows import published_page_row
 
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
 REGION_CHAIN = "region__parent__parent__parent"
@@ -280,29 +281,13 @@ def disclosure_data(disclosure, *, preview=False, latest_pk=None):
     }
 
 
-# What the public page's frame reads of a published version with a stored body (the frozen
-# snapshot and the amounts are the body's, already rendered): fewer columns to read and convert.
-PAGE_FIELDS = (
-    "department_id", "unit_id", "year", "kind", "status", "revision", "correction_reason",
-    "changes", "published_body", "pdf", "pdf_checksum", "npc_approved_on",
-    "finance_approved_on", "published_on", "index_number", "publisher",
-    "unit__name", "department__name", "department__region_id",
-    *(f"department__region{'__parent' * n}__{name}" for n in range(4) for name in ("name", "parent_id")),
-)  # fmt: skip
-
-
 def published_page_disclosure(pk):
-    """A published version for its public page, with the columns its frame reads; a version
-    without a stored body (published before bodies were stored) is read whole to render it."""
-    try:
-        disclosure = (
-            Disclosure.objects.published()
-            .select_related(REGION_DEPTH, "unit")
-            .only(*PAGE_FIELDS)
-            .get(pk=pk)
-        )
-    except Disclosure.DoesNotExist:
-        raise Http404("没有这份公开文件，或它尚未公开。") from None
+    """A published version for its public page, with what its frame reads (`page_rows`); a
+    version without a stored body (published before bodies were stored) is read whole to
+    render it."""
+    disclosure = published_page_row(pk)
+    if disclosure is None:
+        raise Http404("没有这份公开文件，或它尚未公开。")
     if disclosure.published_body:
         return disclosure
     return Disclosure.objects.for_page().select_related(REGION_DEPTH).get(pk=pk)
