@@ -2,13 +2,13 @@
 statement (issue 12): the version's own columns that the frame shows, its department, the
 department's region and up to three ancestors, and its unit. Compiling the same query through
 the ORM (six joined tables, `select_related` four levels deep) took longer than running it
-and rendering the frame together; here the ORM only converts the values (`raw()`)."""
+and rendering the frame together; here the ORM only converts the values (`raw()`). The same for the checks printed on the page."""
 
 import functools
 
 from django.db import connection
 
-from budgets.models import Disclosure
+from budgets.models import Disclosure, DisclosureCheck
 from organizations.models import Department, Region, Unit
 
 # What the frame reads of the version (its stored body included; the frozen snapshot and the
@@ -87,3 +87,17 @@ def published_page_row(pk):
     if row.unit_id is not None:
         row.unit = Unit.from_db(alias, ["id", "name"], [row.unit_id, row.page_unit_name])
     return row
+
+
+@functools.cache
+def _checks_sql(vendor):
+    q = connection.ops.quote_name
+    return (
+        f"SELECT id, {q('disclosure_id')}, kind, conclusion FROM "
+        f"{q(DisclosureCheck._meta.db_table)} WHERE {q('disclosure_id')} = %s ORDER BY kind"
+    )
+
+
+def page_checks(disclosure):
+    """The checks printed on a version's page (kind and conclusion), in the order of kind."""
+    return list(DisclosureCheck.objects.raw(_checks_sql(connection.vendor), [disclosure.pk]))

@@ -25,7 +25,7 @@ from organizations.models import Department, DepartmentSuccession, Region
 
 from .charts import charts_of, official_expenses_over_years_chart
 from .glossary_links import link_terms
-from .page_rows import published_page_row
+from .page_rows import page_checks, published_page_row
 
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
 REGION_CHAIN = "region__parent__parent__parent"
@@ -268,8 +268,7 @@ def disclosure_data(disclosure, *, preview=False, latest_pk=None):
         "disclosure": disclosure,
         "preview": preview,
         "body": published_body(disclosure, preview=preview),
-        # Ordered by kind alone: the model's ordering ("disclosure" first) joins four tables.
-        "checks": list(disclosure.checks.order_by("kind")),
+        "checks": page_checks(disclosure),
         "revisions": revisions,
         "latest": revisions[-1] if revisions else None,
         "first_published_on": revisions[0].published_on if revisions else None,
