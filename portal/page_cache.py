@@ -91,11 +91,13 @@ def page_state(pk):
     """(ETag tag, Last-Modified as a timestamp) of published version `pk`'s page: from the
     cache, else in one query (then cached until a correction is published, `forget_states`);
     Http404 when `pk` is not a published version."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if not seconds:  # nothing is cached: no round trip to the shared cache
+        return _query_state(pk)
     state = cache.get(STATE_PREFIX + str(pk))
     if state is None:
         state = _query_state(pk)
-        if settings.PUBLIC_PAGE_CACHE_SECONDS:
-            cache.set(STATE_PREFIX + str(pk), state, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        cache.set(STATE_PREFIX + str(pk), state, seconds)
     return state
 
 
