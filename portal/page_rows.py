@@ -2,7 +2,8 @@
 statement (issue 12): the version's own columns that the frame shows, its department, the
 department's region and up to three ancestors, and its unit. Compiling the same query through
 the ORM (six joined tables, `select_related` four levels deep) took longer than running it
-and rendering the frame together; here the ORM only converts the values (`raw()`). The same for the checks printed on the page."""
+and rendering the frame together; here the ORM only converts the values (`raw()`). The
+checks printed on the page are read the same way."""
 
 import functools
 
