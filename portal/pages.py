@@ -25,6 +25,7 @@ from organizations.models import Department, DepartmentSuccession, Region
 
 from .charts import charts_of, official_expenses_over_years_chart
 from .glossary_links import link_terms
+from .page_rows import page_checks, published_page_row
 
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
 REGION_CHAIN = "region__parent__parent__parent"
@@ -249,20 +250,25 @@ def publication_body(disclosure):
     return str(html)
 
 
-def disclosure_data(disclosure, *, preview=False):
+def disclosure_data(disclosure, *, preview=False, latest_pk=None):
     """Everything the disclosure page shows: its metadata and the parts that legitimately
-    change after publication (the corrections) live, around its body (`published_body`)."""
+    change after publication (the corrections) live, around its body (`published_body`).
+    `latest_pk`, the latest published revision's id when the caller knows it (the page's
+    state), spares the query of the revisions when the version is the only one."""
     region = disclosure.department.region
-    revisions = list(
-        Disclosure.objects.revisions_of(disclosure)
-        .published()
-        .only("pk", "revision", "published_on", "correction_reason", "changes")
-    )
+    if latest_pk == disclosure.pk and disclosure.revision == 1 and disclosure.is_published:
+        revisions = [disclosure]  # the first revision and the latest: no other is published
+    else:
+        revisions = list(
+            Disclosure.objects.revisions_of(disclosure)
+            .published()
+            .only("pk", "revision", "published_on", "correction_reason", "changes")
+        )
     return {
         "disclosure": disclosure,
         "preview": preview,
         "body": published_body(disclosure, preview=preview),
-        "checks": list(disclosure.checks.all()),
+        "checks": page_checks(disclosure),
         "revisions": revisions,
         "latest": revisions[-1] if revisions else None,
         "first_published_on": revisions[0].published_on if revisions else None,
@@ -272,6 +278,18 @@ def disclosure_data(disclosure, *, preview=False):
             {"label": f"{disclosure.year}年{disclosure.get_kind_display()}"},
         ],
     }
+
+
+def published_page_disclosure(pk):
+    """A published version for its public page, with what its frame reads (`page_rows`); a
+    version without a stored body (published before bodies were stored) is read whole to
+    render it."""
+    disclosure = published_page_row(pk)
+    if disclosure is None:
+        raise Http404("没有这份公开文件，或它尚未公开。")
+    if disclosure.published_body:
+        return disclosure
+    return Disclosure.objects.for_page().select_related(REGION_DEPTH).get(pk=pk)
 
 
 def get_disclosure(pk, *, published_only=True):

@@ -137,9 +137,10 @@ def count_queries(client, url):
 def test_the_page_runs_the_same_number_of_queries_however_large(client, reference, draft):
     from budgets.workflow import record_publication
 
-    small = count_queries(client, reference.get_absolute_url())
     factories.grow(draft, 12)
     grown = record_publication(disclosure=draft)
+    # Both now list their revisions (the sole revision's page spares that query).
+    small = count_queries(client, reference.get_absolute_url())
     assert count_queries(client, grown.get_absolute_url()) == small <= 15  # one per line table
     assert "附加单位11" in client.get(grown.get_absolute_url()).content.decode()
 
