@@ -107,14 +107,19 @@ def _comparison_row(label, comparison, level=0):
     return Row((label, comparison.current, comparison.prior, comparison.change), level)
 
 
-def _functional_rows(rows, level=0, into=None):
+def _functional_rows(rows, level=0, into=None, compared=False):
     """The rows of a 类 › 款 › 项 tree, each followed by those under it (one list, not a
-    generator per level: a 1,000-line tree passes each row up through three)."""
+    generator per level: a 1,000-line tree passes each row up through three); `compared`
+    adds last year's budget, the change and its percentage (COMPARED_COLUMNS)."""
     into = [] if into is None else into
     for row in rows:
-        into.append(Row((row.code, row.name, row.amount, row.basic, row.project), level))
+        values = (row.code, row.name, row.amount, row.basic, row.project)
+        if compared:
+            c = row.comparison
+            values = (*values, c.prior, c.change, c.percent)
+        into.append(Row(values, level))
         if row.children:
-            _functional_rows(row.children, level + 1, into)
+            _functional_rows(row.children, level + 1, into, compared)
     return into
 
 
@@ -160,9 +165,10 @@ def _with_missing(built, lines):
     return Built(built.columns, built.rows, _unknown_total(built.columns, built.total), note)
 
 
-def _functional_table(f, source_code=None, tree=None):
+def _functional_table(f, source_code=None, tree=None, compared=False):
     """类 › 款 › 项 rows of the expenditure lines (every one, or one source's; their `tree`,
-    when already built), their 合计 row and what is not published."""
+    when already built), their 合计 row and what is not published; `compared`: see
+    `_functional_rows` (the 合计 row stays without)."""
     sums = f.spending_sums(source_code)
     finest = {3: "类", 5: "款", 7: "项"}.get(sums.finest)
     notes = []
@@ -175,10 +181,11 @@ def _functional_table(f, source_code=None, tree=None):
     missing = _missing((), sums.missing)
     if missing:
         notes.append(missing)
-    rows = _functional_rows(f.functional_tree(sums.classified) if tree is None else tree)
+    tree = f.functional_tree(sums.classified) if tree is None else tree
+    rows = _functional_rows(tree, compared=compared)
     whole = Row(("合计", "", sums.amount, sums.basic, sums.project))
     return Built(
-        FUNCTIONAL_COLUMNS,
+        COMPARED_COLUMNS if compared else FUNCTIONAL_COLUMNS,
         rows,
         _unknown_total(FUNCTIONAL_COLUMNS, whole) if missing else whole,
         f"说明：{'；'.join(notes)}。" if notes else "",
@@ -274,25 +281,13 @@ def _fund_table(source_code):
             tree = f.functional_rows
         else:
             tree = f.functional_tree(sums.classified)
-        built = _functional_table(f, source_code, tree)
-        flat = _flatten(tree)
-        rows = [_compared(row, tree.comparison) for row, tree in zip(built.rows, flat, strict=True)]
+        built = _functional_table(f, source_code, tree, compared=True)
         # Last year's total over the lines the total counts (a line without a code only
         # restates the split of classified ones).
         whole = Comparison(built.total.values[2], sums.prior)
-        return Built(COMPARED_COLUMNS, rows, _compared(built.total, whole), built.note)
+        return Built(COMPARED_COLUMNS, built.rows, _compared(built.total, whole), built.note)
 
     return build
-
-
-def _flatten(tree, into=None):
-    """The rows of a tree in table order (as `_functional_rows` lists them)."""
-    into = [] if into is None else into
-    for row in tree:
-        into.append(row)
-        if row.children:
-            _flatten(row.children, into)
-    return into
 
 
 table("general-budget", "一般公共预算支出表", empty="本年度没有一般公共预算财政拨款支出。")(
