@@ -88,7 +88,7 @@ def _carry_lines(figures, draft):
         ExpenditureLine.objects.create(
             disclosure=draft,
             source_id=line.source_id,
-            functional_item=functional[item.code] if item else None,
+            functional_item_id=functional[item.code].pk if item else None,
             prior_amount=line.amount,
         )
     economic = _this_years_items(

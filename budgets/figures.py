@@ -107,6 +107,186 @@ def line_values(line):
     )
 
 
+def spending_amount(basic, project, total):
+    """An expenditure line's 合计: basic + project, or the total the source gave; None while
+    the line is not filled in (not filled is never read as zero). The one rule, for the
+    model and the lines read here."""
+    if total is not None:
+        return total
+    if basic is None and project is None:
+        return None
+    return (basic or 0) + (project or 0)
+
+
+@dataclass(slots=True)
+class ItemRef:
+    """A classification item as a read line names it (not a model instance)."""
+
+    pk: int
+    code: str
+    name: str  # a published version's frozen name once its figures are built
+    year: int
+    version_id: int
+
+    @property
+    def level(self):
+        return {3: "类", 5: "款", 7: "项"}[len(self.code)]
+
+    def __str__(self):
+        return f"{self.code} {self.name}（{self.year}）"
+
+
+@dataclass(slots=True, eq=False)
+class SpendingLine:
+    """An expenditure line (`ExpenditureLine`) read as values, to be read only: a 1,000-line
+    disclosure would otherwise build 3,000 model instances (line, source, item) for every
+    page body. `amount` and the ids are worked out once, when it is read."""
+
+    pk: int
+    source: object  # IncomeSource, one shared instance per source
+    functional_item: ItemRef | None
+    basic: Decimal | None
+    project: Decimal | None
+    total: Decimal | None
+    prior_amount: Decimal | None
+    prior_execution: Decimal | None
+    purpose: str
+    change_reason: str
+    source_id: int = field(init=False)
+    functional_item_id: int | None = field(init=False)
+    amount: Decimal | None = field(init=False)
+
+    def __post_init__(self):
+        self.source_id = self.source.pk
+        self.functional_item_id = None if self.functional_item is None else self.functional_item.pk
+        self.amount = spending_amount(self.basic, self.project, self.total)
+
+    def __str__(self):
+        return str(self.functional_item or "未分科目")
+
+    @property
+    def is_filled(self):
+        return self.total is not None or self.basic is not None or self.project is not None
+
+    @property
+    def is_split(self):
+        return self.total is None
+
+    @property
+    def comparison(self):
+        return Comparison(self.amount, self.prior_amount)
+
+
+@dataclass(frozen=True)
+class SpendingSums:
+    """Some expenditure lines summed in one pass: a 1,000-line page's tables ask for each of
+    these figures several times."""
+
+    count: int
+    classified: list  # the lines that carry a functional item
+    finest: int  # the length of the finest code among them (0 without any)
+    split: bool  # every line gives basic and project (none only a total)
+    missing: int  # lines whose amounts are not filled in yet
+    basic: Decimal
+    project: Decimal
+    by_function: Decimal  # over the classified lines
+    every: Decimal  # over every line
+    prior: Decimal | None  # last year's, over the lines `amount` counts; None if one lacks it
+
+    @property
+    def amount(self):
+        """Over the functional items when lines carry them, else over every line (a line
+        without an item only restates the split of the classified ones)."""
+        return self.by_function if self.classified else self.every
+
+
+def spending_sums(lines):
+    """`SpendingSums` of some expenditure lines (`SpendingLine`s), in one pass."""
+    classified, finest, split, missing = [], 0, True, 0
+    basic = project = by_function = every = ZERO
+    prior_classified = prior_every = ZERO
+    for line in lines:
+        if line.total is not None:
+            split = False
+        if line.basic is not None:
+            basic += line.basic
+        if line.project is not None:
+            project += line.project
+        amount, prior = line.amount, line.prior_amount
+        if amount is None:
+            missing += 1
+        else:
+            every += amount
+        if prior is None or prior_every is None:
+            prior_every = None
+        else:
+            prior_every += prior
+        if line.functional_item_id:
+            classified.append(line)
+            finest = max(finest, len(line.functional_item.code))
+            if amount is not None:
+                by_function += amount
+            if prior is None or prior_classified is None:
+                prior_classified = None
+            else:
+                prior_classified += prior
+    return SpendingSums(
+        len(lines),
+        classified,
+        finest,
+        split,
+        missing,
+        basic,
+        project,
+        by_function,
+        every,
+        prior_classified if classified else prior_every,
+    )
+
+
+_LINE_FIELDS = (
+    "disclosure_id",
+    "pk",
+    "basic",
+    "project",
+    "total",
+    "prior_amount",
+    "prior_execution",
+    "purpose",
+    "change_reason",
+    "functional_item_id",
+    "functional_item__code",
+    "functional_item__name",
+    "functional_item__year",
+    "functional_item__version_id",
+)
+
+
+def read_spending_lines(disclosures):
+    """{disclosure pk: its expenditure lines as `SpendingLine`s, in the model's order}: one
+    query for all of them, whatever their number."""
+    from .models import ExpenditureLine, IncomeSource
+
+    found = {d.pk: [] for d in disclosures}
+    if not found:
+        return found
+    # Every concrete field of the source, so each is a complete (shared) instance.
+    source_fields = [f.attname for f in IncomeSource._meta.concrete_fields]
+    rows = ExpenditureLine.objects.filter(disclosure__in=found).values_list(
+        *_LINE_FIELDS, "source_id", *(f"source__{name}" for name in source_fields)
+    )
+    sources = {}
+    width = len(_LINE_FIELDS)
+    for row in rows:
+        source = sources.get(row[width])
+        if source is None:
+            source = IncomeSource.from_db(rows.db, source_fields, row[width + 1 :])
+            sources[row[width]] = source
+        item = None if row[9] is None else ItemRef(*row[9:14])
+        found[row[0]].append(SpendingLine(row[1], source, item, *row[2:9]))
+    return found
+
+
 @dataclass(frozen=True)
 class ProcurementRow:
     label: str
@@ -116,25 +296,34 @@ class ProcurementRow:
 
 def roll_up(lines, item_of, lengths, names):
     """Lines classified by a code (类 3, 款 5, 项 7 digits) as a tree of rows, one per code
-    level, each the computed sum of the lines under it; `names` names the roll-up codes."""
+    level, each the computed sum of the lines under it; `names` names the roll-up codes.
+    One pass over the lines, each added to its own row and the rows above it."""
     rows = {}
+    top = lengths[0]
     for line in lines:
         item = item_of(line)
+        full = item.code
         values = line_values(line)
         for n in lengths:
-            if n > len(item.code):
+            if n > len(full):
                 break
-            code = item.code[:n]
-            if code not in rows:
-                name = item.name if n == len(item.code) else names.get(code, "")
-                rows[code] = FunctionalRow(code, name)
-                if n > lengths[0]:
-                    rows[code[: n - 2]].children.append(rows[code])
-            rows[code].add_values(values)
+            code = full[:n]
+            row = rows.get(code)
+            if row is None:
+                row = rows[code] = FunctionalRow(
+                    code, item.name if n == len(full) else names.get(code, "")
+                )
+                if n > top:
+                    rows[code[: n - 2]].children.append(row)
+            row.add_values(values)
     for row in rows.values():
-        row.children.sort(key=lambda r: r.code)
-    top = lengths[0]
-    return sorted((row for code, row in rows.items() if len(code) == top), key=lambda r: r.code)
+        if len(row.children) > 1:
+            row.children.sort(key=_code)
+    return sorted((row for code, row in rows.items() if len(code) == top), key=_code)
+
+
+def _code(row):
+    return row.code
 
 
 class DisclosureFigures:
@@ -143,7 +332,12 @@ class DisclosureFigures:
     def __init__(self, disclosure):
         self.disclosure = disclosure
         self.income_lines = list(disclosure.income_lines.all())
-        self.expenditure_lines = list(disclosure.expenditure_lines.all())
+        # SpendingLine values, not model instances; read with the others by `for_page()`.
+        lines = getattr(disclosure, "spending_lines", None)
+        if lines is None:
+            lines = read_spending_lines([disclosure])[disclosure.pk]
+        self.expenditure_lines = lines
+        self._spending_sums = {}
         self.basic_lines = list(disclosure.basic_lines.all())
         self.official_expense_lines = list(disclosure.official_expense_lines.all())
         self.procurement_lines = list(disclosure.procurement_lines.all())
@@ -201,40 +395,49 @@ class DisclosureFigures:
 
     # -- expenditure ------------------------------------------------------------------
 
-    @cached_property
-    def classified_lines(self):
-        return [line for line in self.expenditure_lines if line.functional_item_id]
+    def spending_sums(self, source_code=None):
+        """`SpendingSums` of every expenditure line, or of one source's, summed once."""
+        sums = self._spending_sums
+        if source_code not in sums:
+            lines = (
+                self.expenditure_lines
+                if source_code is None
+                else self.expenditure_by_source.get(source_code, [])
+            )
+            sums[source_code] = spending_sums(lines)
+        return sums[source_code]
 
-    @cached_property
+    @property
+    def classified_lines(self):
+        return self.spending_sums().classified
+
+    @property
     def expenditure_by_function(self):
         """Total of the lines that carry a functional item (the sum over 类)."""
-        return total(line.amount for line in self.classified_lines)
+        return self.spending_sums().by_function
 
-    @cached_property
+    @property
     def basic_total(self):
-        return total(line.basic for line in self.expenditure_lines)
+        return self.spending_sums().basic
 
-    @cached_property
+    @property
     def project_total(self):
-        return total(line.project for line in self.expenditure_lines)
+        return self.spending_sums().project
 
-    @cached_property
+    @property
     def split_is_complete(self):
         """True when basic + project covers every line (no line gives only a total)."""
-        return all(line.is_split for line in self.expenditure_lines)
+        return self.spending_sums().split
 
     @staticmethod
     def expenditure_of(lines):
         """Total of some lines: over functional items when they carry them, else basic +
         project (a line without an item only restates the split of the classified ones)."""
-        classified = [line for line in lines if line.functional_item_id]
-        if classified:
-            return total(line.amount for line in classified)
-        return total(line.amount for line in lines)
+        return spending_sums(lines).amount
 
-    @cached_property
+    @property
     def expenditure_total(self):
-        return self.expenditure_of(self.expenditure_lines)
+        return self.spending_sums().amount
 
     @cached_property
     def expenditure(self):
@@ -269,16 +472,14 @@ class DisclosureFigures:
         """(basic, project) Comparisons of the expenditure paid from one source. Last year's
         split is known per disclosure, not per source, so it is used only when every line
         is paid from that source."""
-        lines = self.expenditure_by_source.get(source_code, [])
-        if len(lines) == len(self.expenditure_lines):
+        sums = self.spending_sums(source_code)
+        if sums.count == len(self.expenditure_lines):
             return self.basic, self.project
-        return Comparison(total(line.basic for line in lines), None), Comparison(
-            total(line.project for line in lines), None
-        )
+        return Comparison(sums.basic, None), Comparison(sums.project, None)
 
     def expenditure_from(self, source_code):
         """Expenditure paid from one source (e.g. general_budget for 一般公共预算财政拨款)."""
-        return self.expenditure_of(self.expenditure_by_source.get(source_code, []))
+        return self.spending_sums(source_code).amount
 
     def appropriation_from(self, source_code):
         """Expenditure from one appropriation source compared with last year's income from it

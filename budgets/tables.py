@@ -107,10 +107,20 @@ def _comparison_row(label, comparison, level=0):
     return Row((label, comparison.current, comparison.prior, comparison.change), level)
 
 
-def _functional_rows(rows, level=0):
+def _functional_rows(rows, level=0, into=None, compared=False):
+    """The rows of a 类 › 款 › 项 tree, each followed by those under it (one list, not a
+    generator per level: a 1,000-line tree passes each row up through three); `compared`
+    adds last year's budget, the change and its percentage (COMPARED_COLUMNS)."""
+    into = [] if into is None else into
     for row in rows:
-        yield Row((row.code, row.name, row.amount, row.basic, row.project), level)
-        yield from _functional_rows(row.children, level + 1)
+        values = (row.code, row.name, row.amount, row.basic, row.project)
+        if compared:
+            c = row.comparison
+            values = (*values, c.prior, c.change, c.percent)
+        into.append(Row(values, level))
+        if row.children:
+            _functional_rows(row.children, level + 1, into, compared)
+    return into
 
 
 FUNCTIONAL_COLUMNS = (
@@ -122,10 +132,12 @@ FUNCTIONAL_COLUMNS = (
 )
 
 
-def _missing(lines):
+def _missing(lines, count=None):
     """The note clause on lines whose amounts are not filled in yet (a prepared year's
-    draft, seen in the preview): they show “—”, and so do the rows above them."""
-    count = sum(1 for line in lines if line.amount is None)
+    draft, seen in the preview): they show “—”, and so do the rows above them. `count`
+    when already counted."""
+    if count is None:
+        count = sum(1 for line in lines if line.amount is None)
     return f"{count}行本年预算数尚未填写（表中显示为“—”）" if count else ""
 
 
@@ -153,27 +165,29 @@ def _with_missing(built, lines):
     return Built(built.columns, built.rows, _unknown_total(built.columns, built.total), note)
 
 
-def _functional_table(f, lines, tree=None):
-    """类 › 款 › 项 rows of some expenditure lines (their `tree`, when already built), their
-    合计 row and what is not published."""
-    classified = [line for line in lines if line.functional_item_id]
-    finest = f.finest_level_of(classified)
+def _functional_table(f, source_code=None, tree=None, compared=False):
+    """类 › 款 › 项 rows of the expenditure lines (every one, or one source's; their `tree`,
+    when already built), their 合计 row and what is not published; `compared`: see
+    `_functional_rows` (the 合计 row stays without)."""
+    sums = f.spending_sums(source_code)
+    finest = {3: "类", 5: "款", 7: "项"}.get(sums.finest)
     notes = []
     if finest and finest != "项":
         notes.append(f"本文件只公布到功能分类“{finest}”级，款、项细目未公布")
-    elif lines and not classified:
+    elif sums.count and not sums.classified:
         notes.append("本文件未按支出功能分类公布支出")
-    if not all(line.is_split for line in lines):
+    if not sums.split:
         notes.append("各科目的基本支出和项目支出划分未公布（表中留空），合计行为全部支出的划分")
-    if _missing(lines):
-        notes.append(_missing(lines))
-    basic, project = total(x.basic for x in lines), total(x.project for x in lines)
-    rows = list(_functional_rows(f.functional_tree(classified) if tree is None else tree))
-    whole = Row(("合计", "", f.expenditure_of(lines), basic, project))
+    missing = _missing((), sums.missing)
+    if missing:
+        notes.append(missing)
+    tree = f.functional_tree(sums.classified) if tree is None else tree
+    rows = _functional_rows(tree, compared=compared)
+    whole = Row(("合计", "", sums.amount, sums.basic, sums.project))
     return Built(
-        FUNCTIONAL_COLUMNS,
+        COMPARED_COLUMNS if compared else FUNCTIONAL_COLUMNS,
         rows,
-        _unknown_total(FUNCTIONAL_COLUMNS, whole) if _missing(lines) else whole,
+        _unknown_total(FUNCTIONAL_COLUMNS, whole) if missing else whole,
         f"说明：{'；'.join(notes)}。" if notes else "",
     )
 
@@ -220,10 +234,10 @@ def _income(d, f):
 
 @table("expenditure", "部门支出总表", empty="本年度没有支出预算数据。")
 def _expenditure(d, f):
-    built = _functional_table(f, f.expenditure_lines, f.functional_rows)
+    built = _functional_table(f, None, f.functional_rows)
     # The whole disclosure's split is known even where its lines give only totals.
     whole = Row(("合计", "", f.expenditure.current, f.basic.current, f.project.current))
-    if _missing(f.expenditure_lines):
+    if f.spending_sums().missing:
         whole = _unknown_total(built.columns, whole)
     return Built(built.columns, built.rows, whole, built.note)
 
@@ -260,30 +274,20 @@ def _fund_table(source_code):
     year's budget, the change and its percentage."""
 
     def build(d, f):
-        lines = f.expenditure_by_source.get(source_code, [])
-        if not lines:
+        sums = f.spending_sums(source_code)
+        if not sums.count:
             return Built(COMPARED_COLUMNS, [])
-        if len(lines) == len(f.expenditure_lines):  # one source pays all: the table's tree
+        if sums.count == len(f.expenditure_lines):  # one source pays all: the table's tree
             tree = f.functional_rows
         else:
-            tree = f.functional_tree([x for x in lines if x.functional_item_id])
-        built = _functional_table(f, lines, tree)
-        flat = list(_flatten(tree))
-        rows = [_compared(row, tree.comparison) for row, tree in zip(built.rows, flat, strict=True)]
+            tree = f.functional_tree(sums.classified)
+        built = _functional_table(f, source_code, tree, compared=True)
         # Last year's total over the lines the total counts (a line without a code only
         # restates the split of classified ones).
-        counted = [x for x in lines if x.functional_item_id] or lines
-        priors = [line.prior_amount for line in counted]
-        whole = Comparison(built.total.values[2], None if None in priors else total(priors))
-        return Built(COMPARED_COLUMNS, rows, _compared(built.total, whole), built.note)
+        whole = Comparison(built.total.values[2], sums.prior)
+        return Built(COMPARED_COLUMNS, built.rows, _compared(built.total, whole), built.note)
 
     return build
-
-
-def _flatten(tree):
-    for row in tree:
-        yield row
-        yield from _flatten(row.children)
 
 
 table("general-budget", "一般公共预算支出表", empty="本年度没有一般公共预算财政拨款支出。")(

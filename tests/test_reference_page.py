@@ -152,6 +152,60 @@ def test_the_staff_preview_runs_the_same_number_of_queries_however_large(admin_c
     assert count_queries(admin_client, url) == small
 
 
+def add_spending_lines(d, n, start=0):
+    """n more 项 expenditure lines (numbered from `start`), each of its own new item, from
+    two sources."""
+    from decimal import Decimal
+
+    from budgets.models import (
+        ClassificationScheme,
+        ClassificationVersion,
+        ExpenditureLine,
+        FunctionalItem,
+        IncomeSource,
+    )
+
+    version = ClassificationVersion.objects.annual(ClassificationScheme.FUNCTIONAL, d.year)
+    items = FunctionalItem.objects.bulk_create(
+        FunctionalItem(
+            version=version, year=d.year, code=f"29{i // 50:03d}{i % 50:02d}", name=f"合成项{i}"
+        )
+        for i in range(start, start + n)
+    )
+    sources = list(IncomeSource.objects.filter(code__in=["general_budget", "government_fund"]))
+    ExpenditureLine.objects.bulk_create(
+        ExpenditureLine(
+            disclosure=d,
+            source=sources[(i + start) % 2],
+            functional_item=item,
+            basic=Decimal(i + start) / 100,
+            project=Decimal(1),
+            prior_amount=Decimal(2),
+        )
+        for i, item in enumerate(items)
+    )
+
+
+def test_preview_and_publication_run_the_same_number_of_queries_however_many_lines(
+    admin_client, draft
+):
+    """Issue 10: building the body from 10 or 200 expenditure lines costs the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal import pages
+
+    def counts():
+        with CaptureQueriesContext(connection) as body:
+            pages.publication_body(draft)
+        return count_queries(admin_client, reverse("portal:preview", args=[draft.pk])), len(body)
+
+    add_spending_lines(draft, 10)
+    small = counts()
+    add_spending_lines(draft, 190, start=10)
+    assert counts() == small
+
+
 def test_a_draft_is_not_public(client, reference, draft):
     assert client.get(draft.get_absolute_url()).status_code == 404
     home = client.get(reverse("portal:home")).content.decode()

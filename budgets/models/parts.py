@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..figures import Comparison
+from ..figures import Comparison, spending_amount
 from ..money import MoneyField, format_wan
 from ..published_guard import readable_refusal
 from .catalogue import ProjectSubsection
@@ -248,11 +248,7 @@ class ExpenditureLine(DisclosurePart):
     def amount(self):
         """The line's 合计: basic + project, or the total the source gave; None while the
         line is not filled in (not filled is never read as zero)."""
-        if self.total is not None:
-            return self.total
-        if not self.is_filled:
-            return None
-        return (self.basic or 0) + (self.project or 0)
+        return spending_amount(self.basic, self.project, self.total)
 
     @property
     def is_filled(self):
