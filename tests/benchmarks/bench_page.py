@@ -159,6 +159,10 @@ def main():
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     setup_test_environment()
+    from django.conf import settings
+
+    # Every request renders the page (the page cache would answer with no query at all).
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         run(args.small, args.large, args.runs, args.profile)
