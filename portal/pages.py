@@ -6,7 +6,9 @@ Each function runs a fixed number of queries, whatever the size of what it shows
 
 import logging
 
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -58,17 +60,54 @@ def with_latest(departments):
 
 def home_data():
     """Regions → their departments with a published disclosure, each with its latest year.
-    Two queries and a page that grows with the departments, never with the years."""
-    departments = (
-        with_latest(Department.objects.select_related(REGION_CHAIN))
-        .filter(latest_pk__isnull=False)
-        .order_by("region__parent__order", "region__order", "region__name", "order", "name")
+
+    The listing grows with the departments; it is rendered once per `home_stamp()` and kept
+    in the cache (the template's fragment cache), so a visit runs the stamp's one query and
+    the listing's two only when something it shows has changed."""
+
+    def regions():
+        departments = (
+            with_latest(Department.objects.select_related(REGION_CHAIN))
+            .filter(latest_pk__isnull=False)
+            .order_by("region__parent__order", "region__order", "region__name", "order", "name")
+        )
+        grouped = {}
+        for department in departments:
+            grouped.setdefault(department.region, []).append(department)
+        return list(grouped.items())
+
+    def top_regions():
+        return list(Region.objects.filter(parent__isnull=True).order_by("order", "name"))
+
+    return {
+        "stamp": home_stamp(),
+        "listing_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
+        # Callables: the template calls them inside its cached fragment, on a miss only.
+        "listing": regions,
+        "top_listing": top_regions,
+    }
+
+
+def home_stamp():
+    """What the home page's listing shows changes only with a publication (a new published
+    version: their number and latest time) or an edit of a region or department (their
+    history's latest entry, deletions included): all four in one query."""
+    published = Disclosure.Status.PUBLISHED.value
+    q = connection.ops.quote_name
+    disclosures = q(Disclosure._meta.db_table)
+    status = q(Disclosure._meta.get_field("status").column)
+    published_at = q(Disclosure._meta.get_field("published_at").column)
+    histories = [q(model.history.model._meta.db_table) for model in (Region, Department)]
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {disclosures} WHERE {status} = %s), "
+        f"(SELECT MAX({published_at}) FROM {disclosures} WHERE {status} = %s), "
+        + ", ".join(f"(SELECT MAX(history_date) FROM {table})" for table in histories)
     )
-    regions = {}
-    for department in departments:
-        regions.setdefault(department.region, []).append(department)
-    top = Region.objects.filter(parent__isnull=True).order_by("order", "name")
-    return {"regions": list(regions.items()), "top_regions": list(top)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [published, published])
+        values = cursor.fetchone()
+    # The page frame's version too: a deployment that changes the template bumps it.
+    return "-".join(str(value) for value in (*values, settings.PAGE_CACHE_VERSION))
 
 
 def region_data(pk, page=None):

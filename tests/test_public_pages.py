@@ -68,3 +68,19 @@ def test_user_text_is_escaped(client, reference_data):
     )
     html = client.get(d.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_the_home_listing_is_kept_until_a_publication_or_an_edit_changes_it(
+    client, reference, django_assert_num_queries
+):
+    url, department = reverse("portal:home"), reference.department
+    client.get(url)  # rendered once, then kept in the cache
+    with django_assert_num_queries(1):  # the stamp alone
+        assert department.name in client.get(url).content.decode()
+
+    department.name = "区政府办公室（改名）"
+    department.save()  # an edit: its history moves the stamp
+    assert "区政府办公室（改名）" in client.get(url).content.decode()
+
+    newcomer = factories.disclosure(year=2026, lines=[("2010301", "1", "0")])
+    assert newcomer.department.name in client.get(url).content.decode()  # a publication
