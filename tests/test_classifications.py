@@ -1,6 +1,7 @@
 """Classification lists: shipped per year with their source, versioned with an effective date,
 used by a disclosure as in force for its year, and frozen with a published version."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -58,6 +59,55 @@ def shipped_lists():
         assert any(line.startswith("# 来源:") for line in header), listed.path.name
         assert any(line.startswith("# 范围:") for line in header), listed.path.name
     return lists
+
+
+# Code length → its parent's length: functional 类 (3) / 款 (5) / 项 (7); economic 类 / 款.
+PARENT_LENGTH = {3: None, 5: 3, 7: 5}
+
+
+def test_each_shipped_list_has_unique_codes_and_every_item_its_parent_in_the_same_file():
+    for listed in shipped.shipped_lists():
+        codes = [code for code, _, _ in listed.rows]
+        assert len(codes) == len(set(codes)), listed.path.name
+        for code, name, _ in listed.rows:
+            assert code.isdigit() and len(code) in PARENT_LENGTH and name, (listed.path.name, code)
+            parent = PARENT_LENGTH[len(code)]
+            assert parent is None or code[:parent] in codes, (listed.path.name, code)
+
+
+def test_the_headers_and_the_data_readme_state_each_lists_true_counts():
+    """The row counts written in each file's header and in budgets/data/README.md's table are
+    the files' own (they are quoted to users, so a hand-edited count would mislead)."""
+    lists = {listed.path.name: listed for listed in shipped.shipped_lists()}
+
+    def counts(listed):
+        unverified = sum(flag for _, _, flag in listed.rows)
+        levels = {n: sum(len(code) == n for code, _, _ in listed.rows) for n in PARENT_LENGTH}
+        return len(listed.rows), unverified, levels
+
+    for name, listed in lists.items():
+        total, unverified, levels = counts(listed)
+        header = "".join(listed.path.read_text(encoding="utf-8").splitlines()[:6])
+        assert f"共{total}行，{unverified}行标 unverified" in header, name
+        for level, length in (("类", 3), ("款", 5), ("项", 7)):
+            for stated in re.findall(rf"{level}（(\d+)个）", header):
+                assert int(stated) == levels[length], (name, level)
+
+    table = (shipped.DATA_DIR / "README.md").read_text(encoding="utf-8")
+    described = set()
+    for row in re.findall(r"^\| `.*$", table, flags=re.M):
+        files, rows, text, marked = [cell.strip() for cell in row.strip("|").split("|")]
+        names = []
+        for stem, years in re.findall(r"`([a-z-]+)-([\d/]+)\.csv`", files):
+            names += [f"{stem}-{year}.csv" for year in years.split("/")]
+        for name in names:
+            total, unverified, levels = counts(lists[name])
+            assert int(rows) == total, name
+            assert marked.startswith("全部" if unverified == total else f"{unverified} 行"), name
+            for stated, length in re.findall(r"(\d+) 个(类|款|项)", text):
+                assert int(stated) == levels[{"类": 3, "款": 5, "项": 7}[length]], name
+        described.update(names)
+    assert described == set(lists)
 
 
 def test_rows_not_checked_against_a_source_are_marked_unverified(reference_data):
