@@ -91,7 +91,7 @@ def home_data():
     latest = latest_published().order_by("department__order", "department__name")
     department_url = link_pattern("portal:department")
     disclosure_url = link_pattern("portal:disclosure")
-    kinds = dict(Disclosure.Kind.choices)
+    kinds = {kind: str(label) for kind, label in Disclosure.Kind.choices}  # translated once
     rows = {}
     for pk, year, kind, department_id, name, region_id in latest.values_list(
         "pk", "year", "kind", "department_id", "department__name", "department__region_id"
