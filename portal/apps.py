@@ -31,11 +31,11 @@ class PortalConfig(AppConfig):
         # publication, or a region or department saved or deleted, renews it once committed.
         workflow.register_publication_hook(page_cache.home_changed)
         for model in (Region, Department):
-            for signal in (post_save, post_delete):
+            for signal, event in ((post_save, "save"), (post_delete, "delete")):
                 signal.connect(
                     page_cache.home_edited,
                     sender=model,
-                    dispatch_uid=f"home-{model._meta.model_name}-{signal is post_save}",
+                    dispatch_uid=f"home-{model._meta.model_name}-{event}",
                 )
 
         signals.user_logged_in.connect(audit.on_login, dispatch_uid="audit-login")
