@@ -59,7 +59,7 @@ from organizations.models import (
     UnitYear,
 )
 
-from . import pages
+from . import page_cache, pages
 from .opendata import store
 
 MARK = "BENCH-"  # the code prefix of every benchmark department
@@ -513,6 +513,7 @@ def seed(
             lazy_bodies=lazy_bodies,
             log=log,
         ).run()
+    page_cache.home_changed()  # bulk writes skip the signals that renew the home page
     if open_data:
         started = time.monotonic()
         store.build_all()

@@ -23,8 +23,18 @@ anonymous GET/HEAD of the page (no session cookie), with the headers the full ch
 the page was first served (stored with the entry). The page carries no CSRF token and
 nothing of the visitor, so compressing it gives nothing away (BREACH needs a secret in a
 compressed response).
+
+The home page is served the same way (issue 12: its cost must not grow with the city). What it
+lists (regions, their departments, each one's latest published year) changes only with a
+publication or a saved or deleted region or department; each moves the page's "generation", a
+number kept in the shared cache (`home_changed`, run after the change commits: a request
+rendering in between stores the new listing under the old generation, which nobody asks for
+once it has moved). The generation names the page's entry and its ETag, so a hit costs two
+cache reads whatever the number of departments and years. Bulk writes skip the signals: code
+that writes regions or departments in bulk calls `home_changed` itself.
 """
 
+import contextlib
 import datetime
 import functools
 import re
@@ -35,7 +45,7 @@ from gzip import compress as gzip_compress
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
@@ -55,6 +65,8 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 UNCACHED_GZIP_LEVEL = 1
 KEY_PREFIX = "page:disclosure:"
 STATE_PREFIX = "page:state:"
+HOME_PREFIX = "page:home:"
+HOME_GENERATION = "page:home-generation"
 # Set per response (the bytes' length and coding), never stored with an entry.
 PER_RESPONSE = frozenset({"content-length", "content-encoding"})
 
@@ -186,41 +198,40 @@ class LocalPages:
 local_pages = LocalPages()
 
 
-def _cached_entry(request, pk, tag):
-    """(html, gzip, headers) of the page: from this process, else the shared cache, else
-    rendered (headers None until `keep_headers` stores those of the full chain)."""
+def _cached_entry(key, render):
+    """(html, gzip, headers) of the page stored under `key`: from this process, else the
+    shared cache, else rendered by `render()` (headers None until `keep_headers` stores
+    those of the full chain)."""
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-    key = KEY_PREFIX + tag
     entry = local_pages.get(key) or cache.get(key)
     if entry is None:
-        html = render_page(request, pk, tag)
+        html = render()
         entry = (html, compress_string(html), None)
         cache.set(key, entry, seconds)
     local_pages.put(key, entry, limit=settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES, seconds=seconds)
     return entry
 
 
-def disclosure_page(request, pk):
-    """The response for published version `pk`: 304 when the client's copy is current,
-    else the page from the cache (rendered and stored on a miss), gzip when accepted."""
-    tag, last_modified = page_state(pk)
-    etag = f'W/"{tag}"'  # weak: the gzip and plain bytes are the same page
+def _page_response(request, key, render, etag=None, last_modified=None):
+    """The response of a cached page: 304 when the client's copy is current, else the page
+    stored under `key` (rendered by `render()` and stored on a miss), gzip when accepted."""
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         gzip = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         if settings.PUBLIC_PAGE_CACHE_SECONDS:
-            html, compressed, headers = _cached_entry(request, pk, tag)
+            html, compressed, headers = _cached_entry(key, render)
             content = compressed if gzip else html
         else:  # rendered for this response alone: compressed only when accepted, and fast
-            content, headers = render_page(request, pk, tag), {}
+            content, headers = render(), {}
             if gzip:
                 content = gzip_compress(content, compresslevel=UNCACHED_GZIP_LEVEL, mtime=0)
         response = HttpResponse(content, content_type="text/html; charset=utf-8")
         if gzip:
             response["Content-Encoding"] = "gzip"
         if headers is None:
-            response.page_cache_key = KEY_PREFIX + tag  # for keep_headers, on the way out
-    response["ETag"] = etag
+            response.page_cache_key = key  # for keep_headers, on the way out
+    if etag is not None:
+        response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
     patch_vary_headers(response, ["Accept-Encoding"])
@@ -230,9 +241,76 @@ def disclosure_page(request, pk):
     return response
 
 
-def page_pk(request):
-    """The version's id when `request` may be served from the cache by the middleware: an
-    anonymous (no session or messages cookie) GET or HEAD of a disclosure page; else None."""
+def disclosure_page(request, pk):
+    """The response for published version `pk`: 304 when the client's copy is current,
+    else the page from the cache (rendered and stored on a miss), gzip when accepted."""
+    tag, last_modified = page_state(pk)
+    return _page_response(
+        request,
+        KEY_PREFIX + tag,
+        lambda: render_page(request, pk, tag),
+        etag=f'W/"{tag}"',  # weak: the gzip and plain bytes are the same page
+        last_modified=last_modified,
+    )
+
+
+def home_generation():
+    """The home page's generation from the shared cache (None when nothing is cached). When
+    the cache has none (never set, expired, evicted), a new one is drawn: the clock in
+    microseconds, beyond every generation drawn earlier plus the changes counted since."""
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if not seconds:
+        return None
+    generation = cache.get(HOME_GENERATION)
+    if generation is None:
+        fresh = time.time_ns() // 1000
+        # add(): of two processes drawing at once, the first one's number is kept.
+        cache.add(HOME_GENERATION, fresh, seconds)
+        generation = cache.get(HOME_GENERATION, fresh)
+    return generation
+
+
+def home_changed(*_args):
+    """Something the home page shows has changed (a publication, a region or department
+    saved or deleted) and is committed: move the generation, so the next request renders
+    the page anew. A publication hook (it is given the version) and called after bulk
+    writes of regions or departments."""
+    with contextlib.suppress(ValueError):  # none cached: the next request draws a new one
+        cache.incr(HOME_GENERATION)
+
+
+def home_edited(sender, **kwargs):
+    """Receiver of the saves and deletions of regions and departments: the home page changes
+    once the change commits."""
+    transaction.on_commit(home_changed, robust=True)
+
+
+def _home_tag(generation):
+    return f"home-{generation}-{settings.PAGE_CACHE_VERSION}"
+
+
+def render_home(request):
+    """The home page's HTML, rendered now."""
+    return render_to_string("portal/home.html", pages.home_data(), request).encode("utf-8")
+
+
+def home_page(request):
+    """The home page's response: like a published version's page, from the cache once
+    rendered, until the generation moves (no Last-Modified: the ETag names the generation)."""
+    generation = home_generation()
+    tag = _home_tag(generation)
+    return _page_response(
+        request,
+        HOME_PREFIX + tag,
+        lambda: render_home(request),
+        etag=None if generation is None else f'W/"{tag}"',
+    )
+
+
+def cacheable(request):
+    """What the middleware may serve from the caches: `("disclosure", pk)` or `("home",
+    None)` for an anonymous (no session or messages cookie) GET or HEAD of a published
+    version's page or of the home page; else None."""
     if request.method not in ("GET", "HEAD") or not settings.PUBLIC_PAGE_CACHE_SECONDS:
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
@@ -241,19 +319,35 @@ def page_pk(request):
         match = resolve(request.path_info)
     except Resolver404:
         return None
-    if match.view_name != "portal:disclosure":
-        return None
-    return match.kwargs["pk"]
+    if match.view_name == "portal:disclosure":
+        return "disclosure", match.kwargs["pk"]
+    if match.view_name == "portal:home":
+        return "home", None
+    return None
 
 
-def cached_response(request, pk):
-    """The page from the caches alone (no query), with the headers the full chain set when it
-    was first served; None when the state, the page or its headers are not cached yet."""
+def _cached_state(page, pk):
+    """(entry key, ETag, Last-Modified) of a cacheable page from the cache alone, or None."""
+    if page == "home":
+        generation = home_generation()
+        if generation is None:
+            return None
+        tag = _home_tag(generation)
+        return HOME_PREFIX + tag, f'W/"{tag}"', None
     state = cache.get(STATE_PREFIX + str(pk))
     if state is None:
         return None
     tag, last_modified = state
-    key = KEY_PREFIX + tag
+    return KEY_PREFIX + tag, f'W/"{tag}"', last_modified
+
+
+def cached_response(request, page, pk=None):
+    """The page from the caches alone (no query), with the headers the full chain set when it
+    was first served; None when the state, the page or its headers are not cached yet."""
+    state = _cached_state(page, pk)
+    if state is None:
+        return None
+    key, etag, last_modified = state
     entry = local_pages.get(key) or cache.get(key)
     if entry is None or entry[2] is None:
         return None
@@ -264,7 +358,7 @@ def cached_response(request, pk):
         limit=settings.PUBLIC_PAGE_LOCAL_CACHE_BYTES,
         seconds=settings.PUBLIC_PAGE_CACHE_SECONDS,
     )
-    conditional = get_conditional_response(request, etag=f'W/"{tag}"', last_modified=last_modified)
+    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if conditional is not None:
         response = HttpResponseNotModified() if conditional.status_code == 304 else conditional
         for name, value in headers.items():
@@ -298,20 +392,21 @@ def keep_headers(response):
 
 
 class PageCacheMiddleware:
-    """Serves a published page's cache hits before sessions, CSRF, authentication and the
-    rest of the chain (placed right after WhiteNoise); everything else, and a miss, goes on
-    to the full chain, whose page's headers are stored for the next hits."""
+    """Serves the cache hits of a published version's page and of the home page before
+    sessions, CSRF, authentication and the rest of the chain (placed right after
+    WhiteNoise); everything else, and a miss, goes on to the full chain, whose page's
+    headers are stored for the next hits."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        pk = page_pk(request)
-        if pk is not None:
-            response = cached_response(request, pk)
+        page = cacheable(request)
+        if page is not None:
+            response = cached_response(request, *page)
             if response is not None:
                 return response
         response = self.get_response(request)
-        if pk is not None:
+        if page is not None:
             keep_headers(response)
         return response

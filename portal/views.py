@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
-    return render(request, "portal/home.html", pages.home_data())
+    """Regions and their departments' latest years: cached like a published page (page_cache)."""
+    return page_cache.home_page(request)
 
 
 def region(request, pk):

@@ -13,6 +13,7 @@ from budgets.models import Disclosure, ExpenditureLine, IncomeLine, KeyProject
 from budgets.workflow import record_publication
 from glossary.models import Term
 from organizations.models import Department, DepartmentSuccession
+from portal import page_cache
 from tests import factories
 from tests.pagetext import visible_text
 
@@ -292,6 +293,7 @@ def build_city(name, departments, years):
         status=Disclosure.Status.PUBLISHED, published_on=datetime.date(2025, 1, 1)
     )
     Term.objects.get_or_create(name=f"{name}名词", defaults={"definition": "基准。"})
+    page_cache.home_changed()  # bulk writes skip the signals that renew the home page
     return owners[0], disclosures[-1]
 
 

@@ -3,6 +3,8 @@ compressed once, and never stale after a correction is published."""
 
 import gzip
 
+from django.urls import reverse
+
 from budgets.workflow import disclosure_correct
 from tests import factories
 from tests.conftest import publish
@@ -101,3 +103,45 @@ def test_each_process_keeps_its_latest_pages_within_its_byte_limit():
     assert pages.size == 200
     pages.put("gone", (b"x", b"y"), limit=250, seconds=-1)
     assert pages.get("gone") is None and pages.size == 200
+
+
+def test_a_home_page_hit_runs_no_query_with_the_full_chains_bytes_and_headers(
+    client, reference, django_assert_num_queries
+):
+    url = reverse("portal:home")
+    first = client.get(url, headers={"accept-encoding": "gzip"})  # the full chain
+    with django_assert_num_queries(0):
+        hit = client.get(url, headers={"accept-encoding": "gzip"})
+        plain = client.get(url)
+        revalidated = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert not hasattr(hit.wsgi_request, "user")  # served before sessions and auth
+    assert hit.content == first.content and dict(hit.headers) == dict(first.headers)
+    assert "Content-Security-Policy" in hit and "Set-Cookie" not in hit
+    assert gzip.decompress(hit.content) == plain.content
+    assert reference.department.name in plain.content.decode()
+    assert revalidated.status_code == 304 and revalidated.content == b""
+
+
+def test_a_publication_gives_the_home_page_a_new_etag(
+    client, reference_data, django_capture_on_commit_callbacks
+):
+    url = reverse("portal:home")
+    before = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        d = factories.disclosure(lines=[("2010301", "100", "0")])
+    after = client.get(url, headers={"if-none-match": before["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert d.get_absolute_url() in after.content.decode()
+
+
+def test_the_home_page_outlives_its_generation_leaving_the_cache(client, reference):
+    from django.core.cache import cache
+
+    from portal.page_cache import HOME_GENERATION
+
+    url = reverse("portal:home")
+    first = client.get(url)
+    cache.delete(HOME_GENERATION)  # evicted: a new generation, the page rendered anew
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+    assert again.content == first.content
