@@ -48,6 +48,7 @@ from django.utils.text import compress_string
 from budgets.models import Disclosure
 
 from . import pages
+from .page_rows import latest_revision_sql
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # An uncached page is compressed for each response: speed over size (the reference page's
@@ -67,11 +68,8 @@ def _state_sql():
     table = connection.ops.quote_name(Disclosure._meta.db_table)
     published = Disclosure.Status.PUBLISHED.value
     return (
-        f"SELECT d.published_at, l.id, l.published_at FROM {table} d LEFT JOIN {table} l ON "
-        f"l.id = (SELECT r.id FROM {table} r WHERE r.department_id = d.department_id "
-        "AND r.year = d.year AND r.kind = d.kind "
-        "AND COALESCE(r.unit_id, 0) = COALESCE(d.unit_id, 0) "
-        f"AND r.status = '{published}' ORDER BY r.revision DESC LIMIT 1) "
+        f"SELECT d.published_at, {latest_revision_sql(table, 'id')}, "
+        f"{latest_revision_sql(table, 'published_at')} FROM {table} d "
         f"WHERE d.id = %s AND d.status = '{published}'"
     )
 
@@ -120,12 +118,25 @@ def _query_state(pk):
         row = cursor.fetchone()
     if row is None:
         raise Http404("没有这份公开文件，或它尚未公开。")
-    published_at, latest_pk, latest_at = row
+    return _state(pk, *row)
+
+
+def _state(pk, published_at, latest_pk, latest_at):
+    """(ETag tag, Last-Modified timestamp) of version `pk` from its publication time and its
+    latest published revision's id and time."""
     stamps = [s for s in (_timestamp(published_at), _timestamp(latest_at)) if s is not None]
     # Microseconds: two loads of the same data (tests, a restored database) never share a tag.
     micro = "-".join(str(round(stamp * 1_000_000)) for stamp in stamps)
     tag = f"{pk}-{latest_pk}-{micro}-{settings.PAGE_CACHE_VERSION}"
     return tag, int(max(stamps)) if stamps else None
+
+
+def row_state(disclosure):
+    """The state of a version read by `pages.published_page_disclosure` (its row carries
+    the latest revision's columns): no query of its own."""
+    return _state(
+        disclosure.pk, disclosure.published_at, disclosure.page_latest_id, disclosure.page_latest_at
+    )
 
 
 def latest_of(tag):
@@ -134,11 +145,13 @@ def latest_of(tag):
     return int(latest) if latest.isdigit() else None
 
 
-def render_page(request, pk, tag=None):
-    """The disclosure page's HTML, rendered now (the body itself is the stored one); `tag`,
-    the page's state, tells which revision is the latest (one query fewer)."""
+def render_page(request, pk, tag=None, disclosure=None):
+    """The disclosure page's HTML, rendered now (the body itself is the stored one) from
+    `disclosure` when already read (`pages.published_page_disclosure`); `tag`, the page's
+    state, tells which revision is the latest (one query fewer)."""
     latest = latest_of(tag) if tag else None
-    context = pages.disclosure_data(pages.published_page_disclosure(pk), latest_pk=latest)
+    disclosure = disclosure or pages.published_page_disclosure(pk)
+    context = pages.disclosure_data(disclosure, latest_pk=latest)
     return render_to_string("portal/disclosure.html", context, request).encode("utf-8")
 
 
@@ -203,16 +216,22 @@ def _cached_entry(request, pk, tag):
 def disclosure_page(request, pk):
     """The response for published version `pk`: 304 when the client's copy is current,
     else the page from the cache (rendered and stored on a miss), gzip when accepted."""
-    tag, last_modified = page_state(pk)
+    cached = bool(settings.PUBLIC_PAGE_CACHE_SECONDS)
+    if cached:
+        disclosure = None
+        tag, last_modified = page_state(pk)
+    else:  # nothing is cached: the version, its frame and its state in one query
+        disclosure = pages.published_page_disclosure(pk)
+        tag, last_modified = row_state(disclosure)
     etag = f'W/"{tag}"'  # weak: the gzip and plain bytes are the same page
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         gzip = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-        if settings.PUBLIC_PAGE_CACHE_SECONDS:
+        if cached:
             html, compressed, headers = _cached_entry(request, pk, tag)
             content = compressed if gzip else html
         else:  # rendered for this response alone: compressed only when accepted, and fast
-            content, headers = render_page(request, pk, tag), {}
+            content, headers = render_page(request, pk, tag, disclosure), {}
             if gzip:
                 content = gzip_compress(content, compresslevel=UNCACHED_GZIP_LEVEL, mtime=0)
         response = HttpResponse(content, content_type="text/html; charset=utf-8")

@@ -328,7 +328,11 @@ def published_page_disclosure(pk):
         raise Http404("没有这份公开文件，或它尚未公开。")
     if disclosure.published_body:
         return disclosure
-    return Disclosure.objects.for_page().select_related(REGION_DEPTH).get(pk=pk)
+    whole = Disclosure.objects.for_page().select_related(REGION_DEPTH).get(pk=pk)
+    # What the row read besides the version's own columns: the page's state and its checks.
+    for name in ("page_latest_id", "page_latest_at", "checks_on_page"):
+        setattr(whole, name, getattr(disclosure, name))
+    return whole
 
 
 def get_disclosure(pk, *, published_only=True):
