@@ -28,6 +28,7 @@ from organizations.models import Department, DepartmentSuccession, Region
 from .charts import charts_of, official_expenses_over_years_chart
 from .glossary_links import link_terms
 from .page_rows import page_checks, published_page_row
+from .prepared import prepared
 
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
 REGION_CHAIN = "region__parent__parent__parent"
@@ -298,11 +299,12 @@ def disclosure_data(disclosure, *, preview=False, latest_pk=None):
     if latest_pk == disclosure.pk and disclosure.revision == 1 and disclosure.is_published:
         revisions = [disclosure]  # the first revision and the latest: no other is published
     else:
-        revisions = list(
-            Disclosure.objects.revisions_of(disclosure)
-            .published()
-            .only("pk", "revision", "published_on", "correction_reason", "changes")
-        )
+        with prepared():  # asked by every uncached page of a corrected document
+            revisions = list(
+                Disclosure.objects.revisions_of(disclosure)
+                .published()
+                .only("pk", "revision", "published_on", "correction_reason", "changes")
+            )
     return {
         "disclosure": disclosure,
         "preview": preview,
