@@ -45,8 +45,7 @@ def income_chart(f):
 
 def _functional_items(rows):
     return [
-        _item(f"{row.code} {row.name}", row.amount, _functional_items(row.children))
-        for row in rows
+        _item(f"{row.code} {row.name}", row.amount, _functional_items(row.children)) for row in rows
     ]
 
 

@@ -27,6 +27,7 @@ from organizations.models import Department, DepartmentSuccession, Region
 from .charts import charts_of, official_expenses_over_years_chart
 from .glossary_links import link_terms
 from .page_rows import page_checks, published_page_row
+from .prepared import prepared
 
 REGION_DEPTH = "department__region__parent__parent__parent"  # up to four levels in one join
 REGION_CHAIN = "region__parent__parent__parent"
@@ -299,11 +300,12 @@ def disclosure_data(disclosure, *, preview=False, latest_pk=None):
     if latest_pk == disclosure.pk and disclosure.revision == 1 and disclosure.is_published:
         revisions = [disclosure]  # the first revision and the latest: no other is published
     else:
-        revisions = list(
-            Disclosure.objects.revisions_of(disclosure)
-            .published()
-            .only("pk", "revision", "published_on", "correction_reason", "changes")
-        )
+        with prepared():  # asked by every uncached page of a corrected document
+            revisions = list(
+                Disclosure.objects.revisions_of(disclosure)
+                .published()
+                .only("pk", "revision", "published_on", "correction_reason", "changes")
+            )
     return {
         "disclosure": disclosure,
         "preview": preview,
@@ -329,7 +331,11 @@ def published_page_disclosure(pk):
         raise Http404("没有这份公开文件，或它尚未公开。")
     if disclosure.published_body:
         return disclosure
-    return Disclosure.objects.for_page().select_related(REGION_DEPTH).get(pk=pk)
+    whole = Disclosure.objects.for_page().select_related(REGION_DEPTH).get(pk=pk)
+    # What the row read besides the version's own columns: the page's state and its checks.
+    for name in ("page_latest_id", "page_latest_at", "checks_on_page"):
+        setattr(whole, name, getattr(disclosure, name))
+    return whole
 
 
 def get_disclosure(pk, *, published_only=True):

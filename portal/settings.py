@@ -172,6 +172,10 @@ DATABASES = {
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 }
 
+# The public page's statement is prepared on PostgreSQL (portal/prepared.py); 0 behind a
+# connection pooler that cannot keep prepared statements.
+DB_PREPARED_STATEMENTS = env_bool("DJANGO_DB_PREPARED_STATEMENTS", default=True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a locked-out user name or address before any password check.

@@ -80,6 +80,8 @@ def disclosure_pdf(request, pk):
     response["Content-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(checksum)).decode()}:"
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
 def open_data(request):
     return render(request, "portal/open_data.html", datasets.open_data_index())
 

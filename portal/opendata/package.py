@@ -262,7 +262,9 @@ _DISCLOSURE_FIELDS = [
     ),
     _field("contact_name", "string", "公开联系人"),
     _field("contact_phone", "string", "联系电话"),
-    _field("pdf_url", "string", "PDF 地址", "公开时生成的 PDF；没有 PDF 的版本为空。", format="uri"),
+    _field(
+        "pdf_url", "string", "PDF 地址", "公开时生成的 PDF；没有 PDF 的版本为空。", format="uri"
+    ),
     _field("pdf_sha256", "string", "PDF 的 SHA-256", "十六进制；可用来核对下载的 PDF。"),
 ]
 
