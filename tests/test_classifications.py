@@ -229,7 +229,10 @@ def test_loading_the_shipped_lists_again_changes_nothing_and_restores_a_renamed_
     assert shipped.install(apps) == 0
     FunctionalItem.objects.of_year(2025).filter(code="201").update(name="被改动的名称")
     call_command("load_reference_data")
+    assert "新增或更名 1 行" in capsys.readouterr().out
     assert FunctionalItem.objects.of_year(2025).get(code="201").name == "一般公共服务支出"
+    call_command("load_reference_data")
+    assert "没有变化" in capsys.readouterr().out
     assert shipped.install(apps) == 0
 
 

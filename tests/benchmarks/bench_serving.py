@@ -9,9 +9,9 @@
    names the first) or, for a quick check, SQLite files (`--database-url sqlite:///…`).
 2. Counts the queries of every public page and times the home page on both databases
    (in a subprocess per database, through Django's test client, production settings).
-3. Serves the portal in production mode (collectstatic, `check --deploy`, then gunicorn
-   gthread as `bin/serve` runs it, `REDIS_URL` set) and writes the bytes of one disclosure
-   page into the static root, so the same server (whitenoise) serves them as a file: the
+3. Serves the portal in production mode (collectstatic, `check --deploy`, then gunicorn as
+   `bin/serve` runs it: sync workers, or gthread with `--threads N`; `REDIS_URL` set) and
+   writes the bytes of one disclosure page into the static root, so the same server (whitenoise) serves them as a file: the
    limit. Every request carries `X-Forwarded-Proto: https` (as the proxy in front would) and
    `Accept-Encoding: gzip`.
 4. Loads the static file, the cached page and the uncached page (`DJANGO_PAGE_CACHE_SECONDS=0`)
@@ -197,15 +197,16 @@ def free_port():
 
 
 class Server:
-    """gunicorn as `bin/serve` runs it (after its migrate/collectstatic/check steps)."""
+    """gunicorn as `bin/serve` runs it (after its migrate/collectstatic/check steps): sync
+    workers unless `threads` > 1 (then gthread, as gunicorn itself would switch)."""
 
-    def __init__(self, env, workers, threads=4):
+    def __init__(self, env, workers, threads=1):
         self.port = free_port()
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
                 "portal.wsgi:application",
-                "--worker-class=gthread",
+                f"--worker-class={'gthread' if threads > 1 else 'sync'}",
                 f"--workers={workers}",
                 f"--threads={threads}",
                 f"--bind=127.0.0.1:{self.port}",
@@ -339,6 +340,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=10, help="duration of each load run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (one instance)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (> 1: gthread, as bin/serve)"
+    )
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
     parser.add_argument(
@@ -372,8 +376,9 @@ def main():
     redis.Redis.from_url(args.redis_url).flushdb()
     page = f"/disclosures/{large['disclosure']}/"
 
-    log(f"== 生产模式：gunicorn {args.workers} 进程 × 4 线程，Redis 缓存；静态文件为同一页面的字节")
-    server = Server(env, args.workers)
+    shape = f"{args.workers} 进程" + (f" × {args.threads} 线程" if args.threads > 1 else "（sync）")
+    log(f"== 生产模式：gunicorn {shape}，Redis 缓存；静态文件为同一页面的字节")
+    server = Server(env, args.workers, args.threads)
     try:
         html = server.get(page)
         static = VAR / "static" / "bench"
@@ -383,7 +388,7 @@ def main():
     finally:
         server.stop()
     run = {}
-    server = Server(env, args.workers)  # whitenoise scans the static root at start
+    server = Server(env, args.workers, args.threads)  # whitenoise scans the static root at start
     try:
         server.get(page)
         run["static"] = load(
@@ -392,15 +397,15 @@ def main():
         run["cached"] = load(server.url + page, args.seconds, args.connections)
     finally:
         server.stop()
-    server = Server({**env, "DJANGO_PAGE_CACHE_SECONDS": "0"}, args.workers)
+    server = Server({**env, "DJANGO_PAGE_CACHE_SECONDS": "0"}, args.workers, args.threads)
     try:
         run["uncached"] = load(server.url + page, args.seconds, args.connections)
     finally:
         server.stop()
 
-    log("== 一个实例与两个实例（各 1 进程 × 4 线程，共用数据库和 Redis；未缓存的公开页面）")
+    log("== 一个实例与两个实例（各 1 个进程，共用数据库和 Redis；未缓存的公开页面）")
     uncached = {**env, "DJANGO_PAGE_CACHE_SECONDS": "0"}
-    servers = [Server(uncached, 1), Server(uncached, 1)]
+    servers = [Server(uncached, 1, args.threads), Server(uncached, 1, args.threads)]
     try:
         run["one"] = load(servers[0].url + page, args.seconds, args.connections)
         half = max(1, args.connections // 2)

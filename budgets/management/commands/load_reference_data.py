@@ -10,5 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            reference_data.install(apps)
-        self.stdout.write(self.style.SUCCESS("参考数据已是最新。"))
+            changed = reference_data.install(apps)
+        if changed:
+            message = f"参考数据已更新：分类科目新增或更名 {changed} 行（从不删除）。"
+        else:
+            message = "参考数据已是最新，分类科目没有变化。"
+        self.stdout.write(self.style.SUCCESS(message))
