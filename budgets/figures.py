@@ -22,6 +22,21 @@ PERSONNEL_CLASSES = ("301", "303")
 PUBLIC_CLASSES = ("302", "310")
 
 
+def change_of(current, prior):
+    """This year's figure less last year's; None when either is unknown."""
+    if current is None or prior is None:
+        return None
+    return current - prior
+
+
+def percent_of(change, prior):
+    """A change in % of last year's figure (two decimals); None when last year is unknown
+    or 0 (a line that comes from 0 has no percentage)."""
+    if change is None or not prior:
+        return None
+    return (change * 100 / prior).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """A headline figure beside last year's; `change` is None when either is unknown."""
@@ -31,18 +46,11 @@ class Comparison:
 
     @property
     def change(self):
-        if self.current is None or self.prior is None:
-            return None
-        return self.current - self.prior
+        return change_of(self.current, self.prior)
 
     @property
     def percent(self):
-        """The change in % of last year's figure (two decimals); None when last year is
-        unknown or 0 (a line that comes from 0 has no percentage)."""
-        change = self.change
-        if change is None or not self.prior:
-            return None
-        return (change * 100 / self.prior).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
+        return percent_of(self.change, self.prior)
 
     @property
     def direction(self):
@@ -94,6 +102,18 @@ class FunctionalRow:
             self.project += project
         else:  # the source gave only the total: the split of this row is unknown
             self.basic = self.project = None
+
+    def add_row(self, row):
+        """Add a row under this one: what adding each of its lines would (see `roll_up`)."""
+        self.missing += row.missing
+        self.prior = None if self.prior is None or row.prior is None else self.prior + row.prior
+        if self.amount is not None:
+            self.amount = None if row.amount is None else self.amount + row.amount
+        if self.basic is None or row.basic is None:
+            self.basic = self.project = None
+        else:
+            self.basic += row.basic
+            self.project += row.project
 
 
 def line_values(line):
@@ -323,29 +343,52 @@ class ProcurementRow:
 def roll_up(lines, item_of, lengths, names):
     """Lines classified by a code (类 3, 款 5, 项 7 digits) as a tree of rows, one per code
     level, each the computed sum of the lines under it; `names` names the roll-up codes.
-    One pass over the lines, each added to its own row and the rows above it."""
+    A line is added to its own row only, then each row to the one above it: a 款 adds its
+    项 rows once, not each of their lines again (sums of exact Decimals, so the same)."""
     rows = {}
-    top = lengths[0]
     for line in lines:
         item = item_of(line)
-        full = item.code
-        values = line_values(line)
-        for n in lengths:
-            if n > len(full):
-                break
-            code = full[:n]
-            row = rows.get(code)
-            if row is None:
-                row = rows[code] = FunctionalRow(
-                    code, item.name if n == len(full) else names.get(code, "")
-                )
-                if n > top:
-                    rows[code[: n - 2]].children.append(row)
-            row.add_values(values)
-    for row in rows.values():
-        if len(row.children) > 1:
-            row.children.sort(key=_code)
-    return sorted((row for code, row in rows.items() if len(code) == top), key=_code)
+        row = rows.get(item.code)
+        if row is None:
+            row = _own_row(rows, item, lengths, names)
+            if row is None:  # a code shorter than a 类: under no row
+                continue
+        row.add_values(line_values(line))
+    top = sorted((row for code, row in rows.items() if len(code) == lengths[0]), key=_code)
+    for row in top:
+        _add_up(row)
+    return top
+
+
+def _own_row(rows, item, lengths, names):
+    """The row a line of `item` adds to (its code's, or the finest level above it), made with
+    any missing row above it, each under its parent; None for a code shorter than a 类."""
+    full = item.code
+    row = None
+    for n in lengths:
+        if n > len(full):
+            break
+        code = full[:n]
+        found = rows.get(code)
+        if found is None:
+            found = rows[code] = FunctionalRow(
+                code, item.name if n == len(full) else names.get(code, "")
+            )
+            if row is not None:
+                row.children.append(found)
+        row = found
+    return row
+
+
+def _add_up(row):
+    """Add the rows under `row` into it, each once its own are (finest first), in code order."""
+    children = row.children
+    if len(children) > 1:
+        children.sort(key=_code)
+    for child in children:
+        if child.children:
+            _add_up(child)
+        row.add_row(child)
 
 
 def _code(row):
