@@ -117,8 +117,8 @@ class FunctionalRow:
 
 
 def line_values(line):
-    """(amount, prior, split, basic, project) of an expenditure or economic line, read once
-    (a 1,000-line table adds each line to its 类, 款 and 项 rows)."""
+    """(amount, prior, split, basic, project) of an expenditure or economic line (an economic
+    line gives neither a split nor last year's figure)."""
     split = getattr(line, "is_split", False)
     return (
         line.amount,
@@ -468,12 +468,13 @@ class DisclosureFigures:
         """`SpendingSums` of every expenditure line, or of one source's, summed once."""
         sums = self._spending_sums
         if source_code not in sums:
-            lines = (
-                self.expenditure_lines
-                if source_code is None
-                else self.expenditure_by_source.get(source_code, [])
-            )
-            sums[source_code] = spending_sums(lines)
+            if source_code is None:
+                sums[None] = spending_sums(self.expenditure_lines)
+            else:
+                lines = self.expenditure_by_source.get(source_code, [])
+                # One source paying every line (the usual case) sums the same lines again.
+                whole = len(lines) == len(self.expenditure_lines)
+                sums[source_code] = self.spending_sums() if whole else spending_sums(lines)
         return sums[source_code]
 
     @property
