@@ -122,6 +122,8 @@ def _escape(text):
 def _escaped(form, header):
     """`form` with its text escaped; a row header is never blank."""
     if header:
+        if form is _text:  # a name: one call
+            return lambda value: "—" if value is None else _escape(str(value)) or "—"
         return lambda value: _escape(form(value)) or "—"
     if form is _text:  # most cells: one call
         return lambda value: (
