@@ -106,6 +106,7 @@ def test_lines_read_as_values_keep_every_fen(reference_data):
         (None, None, "87654321.000001", "0.100001"),
         (None, None, None, None),  # a prepared year's line, not filled in yet
         ("2", "0.999999", None, "1.000000"),
+        ("1.005", "8.2", None, "8.2"),  # a float a hair under its fen: rounded, not cut
     ]
     for n, (basic, project, line_total, prior) in enumerate(amounts):
         ExpenditureLine.objects.create(
