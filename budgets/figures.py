@@ -296,9 +296,9 @@ def _driver_rows(queryset):
 
 
 def _wan(value):
-    """A driver's amount as the Decimal 万元 (six decimals) the model field gives: the
-    numeric of PostgreSQL is one (not converted); SQLite keeps a float (an int when whole), whose nearest
-    whole number of 分 is the amount, as Django's own conversion finds it."""
+    """A driver's amount as the Decimal 万元 (six decimals) the model field gives: SQLite
+    keeps a float (an int when whole), whose nearest whole number of 分 is the amount, as
+    Django's own conversion finds it (PostgreSQL's numeric is a Decimal already)."""
     if value is None:
         return None
     return Decimal(round(value * 1_000_000)) * FEN
