@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from .money import ZERO, total
+from django.db import connections
+
+from .money import FEN, ZERO, total
 
 LEVEL_LENGTHS = (3, 5, 7)  # 类, 款, 项
 PERCENT_STEP = Decimal("0.01")
@@ -20,6 +22,21 @@ PERSONNEL_CLASSES = ("301", "303")
 PUBLIC_CLASSES = ("302", "310")
 
 
+def change_of(current, prior):
+    """This year's figure less last year's; None when either is unknown."""
+    if current is None or prior is None:
+        return None
+    return current - prior
+
+
+def percent_of(change, prior):
+    """A change in % of last year's figure (two decimals); None when last year is unknown
+    or 0 (a line that comes from 0 has no percentage)."""
+    if change is None or not prior:
+        return None
+    return (change * 100 / prior).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """A headline figure beside last year's; `change` is None when either is unknown."""
@@ -29,18 +46,11 @@ class Comparison:
 
     @property
     def change(self):
-        if self.current is None or self.prior is None:
-            return None
-        return self.current - self.prior
+        return change_of(self.current, self.prior)
 
     @property
     def percent(self):
-        """The change in % of last year's figure (two decimals); None when last year is
-        unknown or 0 (a line that comes from 0 has no percentage)."""
-        change = self.change
-        if change is None or not self.prior:
-            return None
-        return (change * 100 / self.prior).quantize(PERCENT_STEP, rounding=ROUND_HALF_UP)
+        return percent_of(self.change, self.prior)
 
     @property
     def direction(self):
@@ -93,10 +103,22 @@ class FunctionalRow:
         else:  # the source gave only the total: the split of this row is unknown
             self.basic = self.project = None
 
+    def add_row(self, row):
+        """Add a row under this one: what adding each of its lines would (see `roll_up`)."""
+        self.missing += row.missing
+        self.prior = None if self.prior is None or row.prior is None else self.prior + row.prior
+        if self.amount is not None:
+            self.amount = None if row.amount is None else self.amount + row.amount
+        if self.basic is None or row.basic is None:
+            self.basic = self.project = None
+        else:
+            self.basic += row.basic
+            self.project += row.project
+
 
 def line_values(line):
-    """(amount, prior, split, basic, project) of an expenditure or economic line, read once
-    (a 1,000-line table adds each line to its 类, 款 and 项 rows)."""
+    """(amount, prior, split, basic, project) of an expenditure or economic line (an economic
+    line gives neither a split nor last year's figure)."""
     split = getattr(line, "is_split", False)
     return (
         line.amount,
@@ -262,6 +284,26 @@ _LINE_FIELDS = (
 )
 
 
+def _driver_rows(queryset):
+    """The rows of a `values_list()` queryset as the database driver returns them: Django's
+    converters, run on every value, cost more than the query on a 1,000-line disclosure
+    (an SQLite amount becomes a Decimal through a float); the caller converts its columns."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _wan(value):
+    """A driver's amount as the Decimal 万元 (six decimals) the model field gives: SQLite
+    keeps a float (an int when whole), whose nearest whole number of 分 is the amount, as
+    Django's own conversion finds it (PostgreSQL's numeric is a Decimal already)."""
+    if value is None:
+        return None
+    return Decimal(round(value * 1_000_000)) * FEN
+
+
 def read_spending_lines(disclosures):
     """{disclosure pk: its expenditure lines as `SpendingLine`s, in the model's order}: one
     query for all of them, whatever their number."""
@@ -271,19 +313,23 @@ def read_spending_lines(disclosures):
     if not found:
         return found
     # Every concrete field of the source, so each is a complete (shared) instance.
-    source_fields = [f.attname for f in IncomeSource._meta.concrete_fields]
-    rows = ExpenditureLine.objects.filter(disclosure__in=found).values_list(
-        *_LINE_FIELDS, "source_id", *(f"source__{name}" for name in source_fields)
+    source_fields = IncomeSource._meta.concrete_fields
+    lines = ExpenditureLine.objects.filter(disclosure__in=found).values_list(
+        *_LINE_FIELDS, "source_id", *(f"source__{f.attname}" for f in source_fields)
     )
+    # PostgreSQL's driver gives each amount as the Decimal already: nothing to convert.
+    converted = connections[lines.db].vendor != "postgresql"
     sources = {}
     width = len(_LINE_FIELDS)
-    for row in rows:
+    for row in _driver_rows(lines):
         source = sources.get(row[width])
-        if source is None:
-            source = IncomeSource.from_db(rows.db, source_fields, row[width + 1 :])
+        if source is None:  # once per source: its values as its fields' (SQLite's 0/1 a bool)
+            values = [f.to_python(v) for f, v in zip(source_fields, row[width + 1 :], strict=True)]
+            source = IncomeSource.from_db(lines.db, [f.attname for f in source_fields], values)
             sources[row[width]] = source
         item = None if row[9] is None else ItemRef(*row[9:14])
-        found[row[0]].append(SpendingLine(row[1], source, item, *row[2:9]))
+        amounts = map(_wan, row[2:7]) if converted else row[2:7]
+        found[row[0]].append(SpendingLine(row[1], source, item, *amounts, row[7], row[8]))
     return found
 
 
@@ -297,29 +343,52 @@ class ProcurementRow:
 def roll_up(lines, item_of, lengths, names):
     """Lines classified by a code (类 3, 款 5, 项 7 digits) as a tree of rows, one per code
     level, each the computed sum of the lines under it; `names` names the roll-up codes.
-    One pass over the lines, each added to its own row and the rows above it."""
+    A line is added to its own row only, then each row to the one above it: a 款 adds its
+    项 rows once, not each of their lines again (sums of exact Decimals, so the same)."""
     rows = {}
-    top = lengths[0]
     for line in lines:
         item = item_of(line)
-        full = item.code
-        values = line_values(line)
-        for n in lengths:
-            if n > len(full):
-                break
-            code = full[:n]
-            row = rows.get(code)
-            if row is None:
-                row = rows[code] = FunctionalRow(
-                    code, item.name if n == len(full) else names.get(code, "")
-                )
-                if n > top:
-                    rows[code[: n - 2]].children.append(row)
-            row.add_values(values)
-    for row in rows.values():
-        if len(row.children) > 1:
-            row.children.sort(key=_code)
-    return sorted((row for code, row in rows.items() if len(code) == top), key=_code)
+        row = rows.get(item.code)
+        if row is None:
+            row = _own_row(rows, item, lengths, names)
+            if row is None:  # a code shorter than a 类: under no row
+                continue
+        row.add_values(line_values(line))
+    top = sorted((row for code, row in rows.items() if len(code) == lengths[0]), key=_code)
+    for row in top:
+        _add_up(row)
+    return top
+
+
+def _own_row(rows, item, lengths, names):
+    """The row a line of `item` adds to (its code's, or the finest level above it), made with
+    any missing row above it, each under its parent; None for a code shorter than a 类."""
+    full = item.code
+    row = None
+    for n in lengths:
+        if n > len(full):
+            break
+        code = full[:n]
+        found = rows.get(code)
+        if found is None:
+            found = rows[code] = FunctionalRow(
+                code, item.name if n == len(full) else names.get(code, "")
+            )
+            if row is not None:
+                row.children.append(found)
+        row = found
+    return row
+
+
+def _add_up(row):
+    """Add the rows under `row` into it, each once its own are (finest first), in code order."""
+    children = row.children
+    if len(children) > 1:
+        children.sort(key=_code)
+    for child in children:
+        if child.children:
+            _add_up(child)
+        row.add_row(child)
 
 
 def _code(row):
@@ -399,12 +468,13 @@ class DisclosureFigures:
         """`SpendingSums` of every expenditure line, or of one source's, summed once."""
         sums = self._spending_sums
         if source_code not in sums:
-            lines = (
-                self.expenditure_lines
-                if source_code is None
-                else self.expenditure_by_source.get(source_code, [])
-            )
-            sums[source_code] = spending_sums(lines)
+            if source_code is None:
+                sums[None] = spending_sums(self.expenditure_lines)
+            else:
+                lines = self.expenditure_by_source.get(source_code, [])
+                # One source paying every line (the usual case) sums the same lines again.
+                whole = len(lines) == len(self.expenditure_lines)
+                sums[source_code] = self.spending_sums() if whole else spending_sums(lines)
         return sums[source_code]
 
     @property

@@ -12,7 +12,7 @@ beyond the names of roll-up codes, fetched once).
 from dataclasses import dataclass
 from itertools import zip_longest
 
-from .figures import PERSONNEL_CLASSES, PUBLIC_CLASSES, Comparison
+from .figures import PERSONNEL_CLASSES, PUBLIC_CLASSES, Comparison, change_of, percent_of
 from .money import format_wan, total
 
 AMOUNT, COUNT, TEXT = "amount", "count", "text"
@@ -114,9 +114,9 @@ def _functional_rows(rows, level=0, into=None, compared=False):
     into = [] if into is None else into
     for row in rows:
         values = (row.code, row.name, row.amount, row.basic, row.project)
-        if compared:
-            c = row.comparison
-            values = (*values, c.prior, c.change, c.percent)
+        if compared:  # what `row.comparison` gives, without an object per row
+            change = change_of(row.amount, row.prior)
+            values += (row.prior, change, percent_of(change, row.prior))
         into.append(Row(values, level))
         if row.children:
             _functional_rows(row.children, level + 1, into, compared)

@@ -91,3 +91,97 @@ def test_appropriation_split_is_per_source(reference_data):
     assert (basic.current, project.current) == (Decimal(100), Decimal(10))
     assert d.figures.expenditure_from("general_budget") == Decimal(110)
     assert d.figures.expenditure_total == Decimal(117)
+
+
+def test_lines_read_as_values_keep_every_fen(reference_data):
+    """The body reads expenditure lines from the driver's rows (no Django conversion): each
+    amount is the model's own, to the fen, and the shared source is a complete instance."""
+    from budgets.figures import read_spending_lines
+    from budgets.models import ExpenditureLine
+
+    d = factories.disclosure(published=False)
+    amounts = [
+        ("0.000001", "0.000009", None, "0.3"),
+        ("12345678.987654", "0", None, None),
+        (None, None, "87654321.000001", "0.100001"),
+        (None, None, None, None),  # a prepared year's line, not filled in yet
+        ("2", "0.999999", None, "1.000000"),
+        ("1.005", "8.2", None, "8.2"),  # a float a hair under its fen: rounded, not cut
+    ]
+    for n, (basic, project, line_total, prior) in enumerate(amounts):
+        ExpenditureLine.objects.create(
+            disclosure=d,
+            source=factories.source(),
+            functional_item=factories.item(f"20103{n + 1:02d}"),
+            **{
+                name: None if value is None else Decimal(value)
+                for name, value in zip(
+                    ("basic", "project", "total", "prior_amount"),
+                    (basic, project, line_total, prior),
+                    strict=True,
+                )
+            },
+        )
+    models = list(ExpenditureLine.objects.filter(disclosure=d).select_related("source"))
+    lines = read_spending_lines([d])[d.pk]
+    fields = ("basic", "project", "total", "prior_amount", "prior_execution", "amount")
+    assert [tuple(str(getattr(x, f)) for f in fields) for x in lines] == [
+        tuple(str(getattr(x, f)) for f in fields) for x in models
+    ]
+    assert lines[1].basic == Decimal("12345678.987654")
+    source = lines[0].source
+    assert source.is_appropriation is True and source.name == models[0].source.name
+    assert all(line.source is source for line in lines)
+
+
+def test_rows_add_up_as_their_lines_do(reference_data):
+    """Each 类/款 row is what adding every line under it gives: a line not filled in makes
+    its rows' amounts unknown, a total-only line their split, a missing prior their prior."""
+    from budgets.figures import FunctionalRow
+    from budgets.models import ExpenditureLine
+
+    d = factories.disclosure(published=False)
+    lines = [  # code, basic, project, total, prior
+        ("201", "1.5", "0", None, "1"),
+        ("20103", "2", "1", None, "2"),
+        ("2010301", "3", "0.25", None, "3"),
+        ("2010302", None, None, "4", None),
+        ("2080505", None, None, None, "5"),
+        ("2080506", "6", "0", None, "6"),
+        ("2100101", "7", "0.5", None, "7"),
+    ]
+    for code, basic, project, line_total, prior in lines:
+        ExpenditureLine.objects.create(
+            disclosure=d,
+            source=factories.source(),
+            functional_item=factories.item(code),
+            basic=None if basic is None else Decimal(basic),
+            project=None if project is None else Decimal(project),
+            total=None if line_total is None else Decimal(line_total),
+            prior_amount=None if prior is None else Decimal(prior),
+        )
+    f = Disclosure.objects.for_page().get(pk=d.pk).figures
+
+    def rows(tree):
+        for row in tree:
+            yield row
+            yield from rows(row.children)
+
+    found = list(rows(f.functional_rows))
+    for row in found:
+        expected = FunctionalRow(row.code, row.name)
+        for line in f.expenditure_lines:
+            if line.functional_item.code.startswith(row.code):
+                expected.add(line)
+        figures = ("amount", "basic", "project", "prior", "missing")
+        assert [getattr(row, n) for n in figures] == [getattr(expected, n) for n in figures]
+    assert [row.code for row in found] == [
+        *("201", "20103", "2010301", "2010302", "208", "20805", "2080505", "2080506"),
+        *("210", "21001", "2100101"),
+    ]
+    assert (found[0].amount, found[0].basic, found[0].prior) == (
+        Decimal("11.75"),
+        None,
+        None,
+    )
+    assert found[4].amount is None and found[4].missing == 1
