@@ -107,16 +107,50 @@ def _region_chain(row, alias):
     return region
 
 
+@functools.cache
+def _reading(vendor):
+    """How COLUMNS become a Disclosure, worked out once per process (raw() does it for every
+    query, which took longer than running the statement): the model's field order that
+    `from_db` takes and each column's converters (SQLite returns dates and times as text)."""
+    fields = {name: Disclosure._meta.get_field(name) for name in COLUMNS}
+    model_order = [f.attname for f in Disclosure._meta.concrete_fields if f.attname in COLUMNS]
+    table = Disclosure._meta.db_table
+    converters = []
+    for name in model_order:
+        column = fields[name].get_col(table)
+        found = connection.ops.get_db_converters(column) + fields[name].get_db_converters(
+            connection
+        )
+        converters.append((COLUMNS.index(name), column, found))
+    return model_order, converters
+
+
+def _disclosure(alias, values):
+    """The Disclosure of the statement's first len(COLUMNS) values, converted as the ORM does."""
+    model_order, converters = _reading(connection.vendor)
+    converted = []
+    for index, column, found in converters:
+        value = values[index]
+        for converter in found:
+            value = converter(value, column, connection)
+        converted.append(value)
+    return Disclosure.from_db(alias, model_order, converted)
+
+
 def published_page_row(pk):
     """The published version `pk` with its department, region chain, unit and checks attached
     (their other columns deferred) and the state columns `page_latest_id`, `page_latest_at`,
     or None when `pk` is not a published version."""
-    with prepared():
-        found = list(Disclosure.objects.raw(_sql(connection.vendor), [pk]))
-    if not found:
+    with prepared(), connection.cursor() as cursor:
+        cursor.execute(_sql(connection.vendor), [pk])
+        values = cursor.fetchone()
+        names = [column[0] for column in cursor.description]
+    if values is None:
         return None
-    row = found[0]
-    alias = row._state.db
+    alias = connection.alias
+    row = _disclosure(alias, values)
+    for name, value in zip(names[len(COLUMNS) :], values[len(COLUMNS) :], strict=True):
+        setattr(row, name, value)  # the frame's other columns, as raw() would set them
     # from_db takes the values in the model's field order.
     department = Department.from_db(
         alias,

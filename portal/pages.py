@@ -227,6 +227,10 @@ def body_data(disclosure, *, preview=False):
     snapshot = snapshot_of(disclosure)
     return {
         "disclosure": disclosure,
+        # Once each (the page prints the title three times; a choice's label is translated anew
+        # at every read).
+        "title": disclosure.title,
+        "kind_label": disclosure.get_kind_display(),
         "preview": preview,
         "figures": disclosure.figures,
         "tables": tables,
@@ -308,6 +312,10 @@ def disclosure_data(disclosure, *, preview=False, latest_pk=None):
             )
     return {
         "disclosure": disclosure,
+        # Once each (the page prints the title three times; a choice's label is translated anew
+        # at every read).
+        "title": disclosure.title,
+        "kind_label": disclosure.get_kind_display(),
         "preview": preview,
         "body": published_body(disclosure, preview=preview),
         "checks": page_checks(disclosure),
