@@ -54,3 +54,23 @@ def test_an_uncached_page_runs_one_query_and_is_compressed_when_accepted(
     assert zipped["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
     assert gzip.decompress(zipped.content) == plain.content
     assert plain.content == page_cache.render_page(plain.wsgi_request, reference.pk)
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_on_postgresql_the_uncached_pages_statement_is_prepared_unless_turned_off(
+    client, reference, settings, allowed
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("预备语句只用于 PostgreSQL。")
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.DB_PREPARED_STATEMENTS = allowed
+    pages = [client.get(reference.get_absolute_url()).content for _ in range(2)]
+    assert pages[0] == pages[1] and b"<h1>" in pages[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("page_checks_json" in statement for statement in prepared) == allowed
+    # Django's own statements are never prepared: the block restores the connection.
+    assert connection.connection.prepare_threshold is None
