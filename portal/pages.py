@@ -227,10 +227,6 @@ def body_data(disclosure, *, preview=False):
     snapshot = snapshot_of(disclosure)
     return {
         "disclosure": disclosure,
-        # Once each (the page prints the title three times; a choice's label is translated anew
-        # at every read).
-        "title": disclosure.title,
-        "kind_label": disclosure.get_kind_display(),
         "preview": preview,
         "figures": disclosure.figures,
         "tables": tables,
