@@ -140,6 +140,27 @@ def spending_amount(basic, project, total):
     return (basic or 0) + (project or 0)
 
 
+class SpendingAmounts:
+    """What an expenditure line says of its amounts, for the model and the lines read here
+    alike (both have basic, project, total, prior_amount and `amount`)."""
+
+    __slots__ = ()
+
+    @property
+    def is_filled(self):
+        """False for a prepared year's line whose amounts are still empty."""
+        return self.total is not None or self.basic is not None or self.project is not None
+
+    @property
+    def is_split(self):
+        return self.total is None
+
+    @property
+    def comparison(self):
+        """This line's 合计 beside last year's budget for it."""
+        return Comparison(self.amount, self.prior_amount)
+
+
 @dataclass(slots=True)
 class ItemRef:
     """A classification item as a read line names it (not a model instance)."""
@@ -159,7 +180,7 @@ class ItemRef:
 
 
 @dataclass(slots=True, eq=False)
-class SpendingLine:
+class SpendingLine(SpendingAmounts):
     """An expenditure line (`ExpenditureLine`) read as values, to be read only: a 1,000-line
     disclosure would otherwise build 3,000 model instances (line, source, item) for every
     page body. `amount` and the ids are worked out once, when it is read."""
@@ -185,18 +206,6 @@ class SpendingLine:
 
     def __str__(self):
         return str(self.functional_item or "未分科目")
-
-    @property
-    def is_filled(self):
-        return self.total is not None or self.basic is not None or self.project is not None
-
-    @property
-    def is_split(self):
-        return self.total is None
-
-    @property
-    def comparison(self):
-        return Comparison(self.amount, self.prior_amount)
 
 
 @dataclass(frozen=True)

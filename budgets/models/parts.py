@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..figures import Comparison, spending_amount
+from ..figures import Comparison, SpendingAmounts, spending_amount
 from ..money import MoneyField, format_wan
 from ..published_guard import readable_refusal
 from .catalogue import ProjectSubsection
@@ -136,7 +136,7 @@ class IncomeLine(DisclosurePart):
         return Comparison(self.amount, self.prior_amount)
 
 
-class ExpenditureLine(DisclosurePart):
+class ExpenditureLine(DisclosurePart, SpendingAmounts):
     """Expenditure from one source under one functional item, split into basic and project.
 
     Where the source gives only a line's total (a coarse document), `total` holds it and the
@@ -249,20 +249,6 @@ class ExpenditureLine(DisclosurePart):
         """The line's 合计: basic + project, or the total the source gave; None while the
         line is not filled in (not filled is never read as zero)."""
         return spending_amount(self.basic, self.project, self.total)
-
-    @property
-    def is_filled(self):
-        """False for a prepared year's line whose amounts are still empty."""
-        return self.total is not None or self.basic is not None or self.project is not None
-
-    @property
-    def is_split(self):
-        return self.total is None
-
-    @property
-    def comparison(self):
-        """This line's 合计 beside last year's budget for it."""
-        return Comparison(self.amount, self.prior_amount)
 
 
 class BasicExpenditureLine(DisclosurePart):
