@@ -18,11 +18,20 @@ from .resources import TermResource
 class TermAdmin(SafeImportAdmin, HistoryAdmin):
     resource_classes = [TermResource]
     list_display = ["name", "region", "from_year", "functional_code", "short_definition", "order"]
-    list_filter = ["region", "from_year", "functional_item__year"]
+    list_filter = [
+        ("region", admin.RelatedOnlyFieldListFilter),
+        "from_year",
+        "functional_item__year",
+    ]
     search_fields = ["name", "definition", "functional_item__code", "region__name"]
     autocomplete_fields = ["functional_item"]
     list_select_related = ["functional_item", "region"]
     fields = ["region", "from_year", "name", "definition", "functional_item", "order"]
+
+    def get_queryset(self, request):
+        # The list and the term picker of the disclosure form alike (Django's autocomplete
+        # asks this admin): a contact person sees the general terms and their own regions'.
+        return super().get_queryset(request).offered_to(request.user)
 
     @admin.display(description=_("科目编码"), ordering="functional_item__code")
     def functional_code(self, obj):

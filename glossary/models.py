@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from budgets.models import Disclosure, DisclosurePart, FunctionalItem
+from organizations.access import reaches_all
 from organizations.models import YEAR_VALIDATORS, Region
 
 # A term "in force from 2000" has always applied: the earliest year a disclosure can have.
@@ -37,6 +38,17 @@ class TermQuerySet(models.QuerySet):
             if term.name not in best or rank > best[term.name][0]:
                 best[term.name] = (rank, term)
         return sorted((term for _rank, term in best.values()), key=lambda t: (t.order, t.name))
+
+    def offered_to(self, user):
+        """The terms `user` may pick for a disclosure: every term for those who reach every
+        department; otherwise the general terms and those of the regions (and their
+        ancestors) of the user's own departments, so another region's wording is never
+        offered (the rule `terms_are_the_regions_in_force` still checks the pick)."""
+        if reaches_all(user):
+            return self
+        regions = Region.objects.filter(departments__members=user).select_related("parent")
+        lineage = {r.pk for region in regions for r in region.lineage()}
+        return self.filter(models.Q(region__in=lineage) | models.Q(region__isnull=True))
 
     def grouped(self, *, region):
         """The terms in force in `region` now (`in_force`) in reading order, as

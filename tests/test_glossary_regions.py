@@ -173,3 +173,33 @@ def test_terms_import_into_the_region_their_row_names(client, superuser, referen
     )
     in_2025 = {t.name: t.definition for t in Term.objects.in_force(region=region, year=2025)}
     assert in_2025["基本支出"].startswith("指为保障机构正常运转")
+
+
+def test_the_term_picker_offers_a_contact_person_only_their_regions_and_general_terms(
+    editor_client, second
+):
+    """Django's autocomplete for the disclosure form's term field asks the term admin; an
+    editor of 渝中区 is offered 渝中区's and 重庆市's terms and the general ones, never 东湖区's
+    wording (a reviewer, who reaches every department, is offered all)."""
+    yuzhong = Region.objects.get(name="渝中区")
+    own = Term.objects.get(region=yuzhong, name="项目支出")
+    foreign = Term.objects.get(region=second.department.region, name="项目支出")
+    general = Term.objects.create(name="项目支出（通用）", definition="通用。")
+
+    def offered(client):
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {
+                "app_label": "glossary",
+                "model_name": "disclosureterm",
+                "field_name": "term",
+                "term": "项目支出",
+            },
+        )
+        assert response.status_code == 200
+        return {int(r["id"]) for r in response.json()["results"]}
+
+    assert {own.pk, general.pk} <= offered(editor_client)
+    assert foreign.pk not in offered(editor_client)
+    listing = editor_client.get(reverse("admin:glossary_term_changelist")).content.decode()
+    assert "东湖区" not in listing
