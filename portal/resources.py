@@ -13,6 +13,7 @@ from import_export import fields, widgets
 from budgets.resources import (
     ChoiceLabelWidget,
     CountWidget,
+    FlagWidget,
     NameWidget,
     ProjectResource,
     RegionPathWidget,
@@ -153,6 +154,9 @@ class UnitResource(ProjectResource):
     order = fields.Field(attribute="order", column_name="排序", widget=CountWidget(), default=0)
     parent = fields.Field(attribute="parent", column_name="上级单位", widget=ParentUnitWidget())
     count = fields.Field(attribute="count", column_name="单位个数", widget=CountWidget(), default=1)
+    merged = fields.Field(
+        attribute="merged_into_parent", column_name="不单列预算", widget=FlagWidget()
+    )
 
     department_path = "department"
 
@@ -169,6 +173,7 @@ class UnitResource(ProjectResource):
             "order",
             "parent",
             "count",
+            "merged",
         ]
         import_id_fields = ["department", "name"]
 

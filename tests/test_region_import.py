@@ -144,6 +144,7 @@ UNITS = [
         "排序",
         "上级单位",
         "单位个数",
+        "不单列预算",
     ],
     [
         OFFICE,
@@ -155,16 +156,31 @@ UNITS = [
         "5",
         "",
         "",
+        "",
     ],
 ]
 
 
 def test_a_group_of_units_imports_under_its_parent_with_its_count(editor_client, editor):
-    group = [OFFICE, "直属大队", "所属", "事业单位", "", "", "6", "重庆市渝中区测试中心", "3"]
+    group = [OFFICE, "直属大队", "所属", "事业单位", "", "", "6", "重庆市渝中区测试中心", "3", "是"]
     prefix = "organizations_unit"
     confirm(editor_client, prefix, upload(editor_client, prefix, csv_file([*UNITS, group])))
     unit = Unit.objects.get(name="直属大队")
-    assert (unit.parent.name, unit.count, unit.kind.name) == ("重庆市渝中区测试中心", 3, "事业单位")
+    assert (unit.parent.name, unit.count, unit.kind.name, unit.merged_into_parent) == (
+        "重庆市渝中区测试中心",
+        3,
+        "事业单位",
+        True,
+    )
+    assert not Unit.objects.get(name="重庆市渝中区测试中心").merged_into_parent
+
+
+def test_a_unit_file_without_the_merged_column_still_imports(editor_client, editor):
+    """Files exported before the 不单列预算 column existed: the column may be left out."""
+    prefix = "organizations_unit"
+    rows = [row[:-1] for row in UNITS]
+    confirm(editor_client, prefix, upload(editor_client, prefix, csv_file(rows)))
+    assert not Unit.objects.get(name="重庆市渝中区测试中心").merged_into_parent
 
 
 def test_an_editor_imports_units_of_their_own_department_by_chinese_labels(editor_client, editor):
@@ -195,7 +211,7 @@ def test_an_editor_imports_units_of_their_own_department_by_chinese_labels(edito
 def test_a_unit_row_aimed_at_another_department_refuses_the_whole_file(
     editor_client, other_department
 ):
-    rows = [*UNITS, ["乙部门", "乙部门新单位", "所属", "", "", "", "", "", ""]]
+    rows = [*UNITS, ["乙部门", "乙部门新单位", "所属", "", "", "", "", "", "", ""]]
     before = snapshot()
     preview = upload(editor_client, "organizations_unit", csv_file(rows))
     text = visible_text(preview.content.decode())
@@ -205,7 +221,7 @@ def test_a_unit_row_aimed_at_another_department_refuses_the_whole_file(
 
 
 def test_an_unknown_choice_label_is_a_row_error(editor_client):
-    rows = [UNITS[0], [OFFICE, "重庆市渝中区测试中心", "下属", "", "", "", "", "", ""]]
+    rows = [UNITS[0], [OFFICE, "重庆市渝中区测试中心", "下属", "", "", "", "", "", "", ""]]
     before = snapshot()
     preview = upload(editor_client, "organizations_unit", csv_file(rows))
     assert "“下属”无效，应为本级、所属、管理之一。" in visible_text(preview.content.decode())
@@ -312,7 +328,7 @@ def test_a_bad_unit_year_row_refuses_the_whole_file(
 
 
 def test_a_region_file_over_the_size_or_row_limit_is_refused(editor_client, settings):
-    file = csv_file([*UNITS, [OFFICE, "第二个单位", "所属", "", "", "", "", "", ""]])
+    file = csv_file([*UNITS, [OFFICE, "第二个单位", "所属", "", "", "", "", "", "", ""]])
     settings.IMPORT_MAX_ROWS = 1
     response = upload(editor_client, "organizations_unit", file)
     assert "文件的数据行超过上限1行，未导入。" in visible_text(response.content.decode())
@@ -379,6 +395,7 @@ def test_exports_are_scoped_and_formula_safe(editor_client, editor, reference, o
         "排序",
         "上级单位",
         "单位个数",
+        "不单列预算",
     ]
     assert ["所属", "公益一类事业单位", "财政全额拨款"] in [row[2:5] for row in rows]
 
