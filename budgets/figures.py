@@ -590,7 +590,7 @@ class DisclosureFigures:
     @cached_property
     def appropriation_sources(self):
         """The appropriation sources (财政拨款: 一般公共预算, 政府性基金, 国有资本经营) that
-        any line names, in their reference order."""
+        any line names, or whose 上年结转 one does, in their reference order."""
         groups = (self.income_by_source, self.expenditure_by_source)
         sources = {
             lines[0].source
@@ -598,7 +598,23 @@ class DisclosureFigures:
             for lines in group.values()
             if lines[0].source.is_appropriation
         }
+        sources |= {line.source.carries_over for line in self.carry_over_lines}
         return sorted(sources, key=lambda s: (s.order, s.pk))
+
+    @cached_property
+    def carry_over_lines(self):
+        """Income lines of last year's unspent appropriations (上年结转 of one fund)."""
+        return [line for line in self.income_lines if line.source.carries_over_id]
+
+    def appropriation_income(self, source):
+        """What one fund brings in: this year's appropriation and its 上年结转; a budget
+        spends both on the lines that name the fund."""
+        carried = [
+            line.amount
+            for line in self.carry_over_lines
+            if line.source.carries_over_id == source.pk
+        ]
+        return total([self.income_from(source.code).current, *carried])
 
     @cached_property
     def functional_rows(self):

@@ -26,6 +26,14 @@ INCOME_SOURCES = [
     ("other", "其他收入", False),
     ("carried_over", "上年结转", False),
 ]
+# Last year's unspent appropriations, one source per fund (code, name, fund's code): the
+# 财政拨款收支总表 counts them as income of that fund, whose lines pay what they fund. Not
+# 财政拨款 themselves (财政拨款收入 is this year's), so they follow the sources above.
+CARRY_OVER_SOURCES = [
+    ("carried_over_general_budget", "上年结转（一般公共预算拨款）", "general_budget"),
+    ("carried_over_government_fund", "上年结转（政府性基金预算拨款）", "government_fund"),
+    ("carried_over_state_capital", "上年结转（国有资本经营预算收入）", "state_capital"),
+]
 # (name, parent name): narrative order; the group item comes last.
 OFFICIAL_EXPENSE_ITEMS = [
     ("因公出国（境）费", None),
@@ -173,6 +181,7 @@ def install_lists(apps):
         IncomeSource.objects.update_or_create(
             code=code, defaults={"name": name, "is_appropriation": appropriation, "order": order}
         )
+    install_carry_over_sources(apps)
     OfficialExpenseItem = apps.get_model("budgets", "OfficialExpenseItem")
     groups = {}
     for order, (name, group) in enumerate(OFFICIAL_EXPENSE_ITEMS, start=1):
@@ -192,6 +201,26 @@ def install_lists(apps):
     for order, name in enumerate(PROCUREMENT_CATEGORIES, start=1):
         ProcurementCategory.objects.update_or_create(name=name, defaults={"order": order})
     install_vehicle_kinds(apps)
+
+
+def install_carry_over_sources(apps):
+    """The per-fund 上年结转 sources, after the sources they carry over. An early
+    migration's model has no `carries_over`: it gets them from the migration that adds it."""
+    IncomeSource = apps.get_model("budgets", "IncomeSource")
+    if not any(f.name == "carries_over" for f in IncomeSource._meta.get_fields()):
+        return
+    funds = {s.code: s for s in IncomeSource.objects.filter(is_appropriation=True)}
+    for order, (code, name, fund) in enumerate(CARRY_OVER_SOURCES, start=len(INCOME_SOURCES) + 1):
+        if fund in funds:
+            IncomeSource.objects.update_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "is_appropriation": False,
+                    "carries_over": funds[fund],
+                    "order": order,
+                },
+            )
 
 
 def install_vehicle_kinds(apps):

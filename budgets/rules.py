@@ -400,21 +400,35 @@ def _item_label(line):
 
 @rule
 def appropriations_balance(disclosure):
-    """财政拨款收支总表: each fund type's appropriation income equals what it pays for."""
+    """财政拨款收支总表: each fund type's appropriation income (with its 上年结转) equals what
+    it pays for; spending of a 上年结转 names the fund it carries over."""
     if disclosure.kind != disclosure.Kind.BUDGET:
         return
     f = disclosure.figures
     for source in f.appropriation_sources:
-        income, spent = f.income_from(source.code).current, f.expenditure_from(source.code)
+        income, spent = f.appropriation_income(source), f.expenditure_from(source.code)
         if income != spent:
+            carried = income != f.income_from(source.code).current
             yield table_problem(
                 ERROR,
                 "expenditure_lines",
                 GRANTS,
                 source.name,
                 "收入预算数/支出预算数",
-                f"{source.name}收入{format_wan(income)}万元，按该资金来源填列的支出"
-                f"{format_wan(spent)}万元，两者应相等。",
+                f"{source.name}收入{'（含上年结转）' if carried else ''}{format_wan(income)}万元，"
+                f"按该资金来源填列的支出{format_wan(spent)}万元，两者应相等。",
+            )
+    for lines in f.expenditure_by_source.values():
+        source = lines[0].source
+        if source.carries_over_id:
+            yield table_problem(
+                ERROR,
+                "expenditure_lines",
+                GRANTS,
+                source.name,
+                "资金来源",
+                f"有支出的资金来源填为“{source.name}”，请改为所结转的资金"
+                f"“{source.carries_over.name}”。",
             )
 
 

@@ -246,6 +246,8 @@ def _expenditure(d, f):
 def _appropriation_summary(d, f):
     sources = f.appropriation_sources
     income = [(s.name, f.income_from(s.code).current) for s in sources]
+    # Last year's unspent appropriations follow this year's, as the printed tables do.
+    income += [(line.source.name, line.amount) for line in f.carry_over_lines]
     spending = [(f"{s.name}支出", f.expenditure_from(s.code)) for s in sources]
     if not any(amount for _, amount in income + spending):
         return Built(TWO_SIDED_COLUMNS, [])

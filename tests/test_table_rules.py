@@ -11,6 +11,7 @@ from budgets.models import (
     NarrativeTemplate,
 )
 from budgets.rules import ERROR, WARNING, check_disclosure
+from budgets.tables import Entry, build_table
 from tests import factories
 
 
@@ -27,6 +28,39 @@ def test_appropriation_income_of_a_fund_type_must_equal_what_it_pays_for(draft):
         (ERROR, "政府性基金预算拨款", "收入预算数/支出预算数")
     ]
     assert found[0].message.startswith("表“财政拨款收支总表”行“政府性基金预算拨款”")
+
+
+def test_a_funds_carry_over_is_its_income_in_the_appropriation_summary(reference_data):
+    """上年结转 of 一般公共预算拨款: 100 this year + 20 carried over pay for 120 of lines that
+    name the fund; the summary prints both incomes and balances."""
+    d = factories.disclosure(lines=[("2010301", "80", "40")], published=False, income="100")
+    carried = IncomeLine.objects.create(
+        disclosure=d, source=factories.source("carried_over_general_budget"), amount=Decimal(20)
+    )
+    assert not [p for p in problems(d) if p.table == "财政拨款收支总表"]
+    table = build_table(Disclosure.objects.for_page().get(pk=d.pk), Entry("appropriation-summary"))
+    rows = [row.values for row in table.rows]
+    assert rows[0] == ("一般公共预算拨款", Decimal(100), "一般公共预算拨款支出", Decimal(120))
+    assert rows[1][:2] == ("上年结转（一般公共预算拨款）", Decimal(20))
+    assert table.total.values == ("收入合计", Decimal(120), "支出合计", Decimal(120))
+
+    carried.amount = Decimal(10)
+    carried.save()
+    found = [p for p in problems(d) if p.table == "财政拨款收支总表"]
+    assert [(p.row, p.column) for p in found] == [("一般公共预算拨款", "收入预算数/支出预算数")]
+    assert "一般公共预算拨款收入（含上年结转）110万元" in found[0].message
+
+
+def test_spending_names_the_fund_a_carry_over_belongs_to(reference_data):
+    d = factories.disclosure(lines=[("2010301", "10", "0")], published=False)
+    line = ExpenditureLine.objects.get(disclosure=d)
+    line.source = factories.source("carried_over_general_budget")
+    line.save()
+    found = [p for p in problems(d) if p.column == "资金来源"]
+    assert [(p.severity, p.table, p.row) for p in found] == [
+        (ERROR, "财政拨款收支总表", "上年结转（一般公共预算拨款）")
+    ]
+    assert "请改为所结转的资金“一般公共预算拨款”" in found[0].message
 
 
 def test_the_economic_table_total_must_equal_the_general_budget_basic_expenditure(

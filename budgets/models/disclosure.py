@@ -101,7 +101,7 @@ class DisclosureQuerySet(FrozenWhenPublishedQuerySet):
         # Expenditure lines, the ones that run to a thousand, are read as values (see
         # `_fetch_all`): a model instance for each line, source and item costs 3× the page.
         queryset = self.select_related("department__region", "unit").prefetch_related(
-            lines("income_lines", "source"),
+            lines("income_lines", "source__carries_over"),
             lines("basic_lines", "economic_item"),
             lines("official_expense_lines", "item__parent"),
             lines("procurement_lines", "source", "category"),

@@ -193,6 +193,19 @@ class IncomeSource(models.Model):
     )
     name = models.CharField(_("名称"), max_length=50)
     is_appropriation = models.BooleanField(_("属于财政拨款"), default=False)
+    carries_over = models.ForeignKey(
+        "self",
+        verbose_name=_("结转的财政拨款"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carry_overs",
+        limit_choices_to={"is_appropriation": True},
+        help_text=_(
+            "上年结转的财政拨款（如“上年结转（一般公共预算拨款）”）选所结转的资金：财政拨款收支总表"
+            "把它列入该资金的收入，支出仍按该资金填列；其他来源留空。"
+        ),
+    )
     order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
