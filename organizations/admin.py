@@ -196,6 +196,8 @@ class RegionFilter(admin.RelatedFieldListFilter):
         ordering = self.field_admin_ordering(field, request, model_admin) or Region._meta.ordering
         regions = Region.objects.select_related(REGION_LINEAGE).order_by(*ordering)
         return [(region.pk, str(region)) for region in regions]
+
+
 @admin.register(DepartmentSuccession)
 class DepartmentSuccessionAdmin(HistoryAdmin):
     """Reorganisations (机构改革): reference data of the platform administrators; the public

@@ -57,7 +57,9 @@ def reference(request, reference_snapshot, db):
     captured inside a test, it would start from that test's rows."""
     from tests import dbsnapshot
 
-    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    transactional = (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
     marker = request.node.get_closest_marker("django_db")
     if not (transactional or (marker and marker.kwargs.get("transaction"))):
         snapshot = reference_snapshot

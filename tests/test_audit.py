@@ -26,7 +26,9 @@ def test_a_workflow_step_in_the_admin_is_logged(client, draft, editor):
     ).exists()
 
 
-def test_a_workflow_step_behind_a_proxy_records_the_clients_address(client, draft, editor, settings):
+def test_a_workflow_step_behind_a_proxy_records_the_clients_address(
+    client, draft, editor, settings
+):
     settings.TRUSTED_PROXY_COUNT = 1
     client.force_login(editor)
     from tests.conftest import record_checks

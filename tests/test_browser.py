@@ -95,7 +95,9 @@ def test_the_whole_path_from_the_contact_persons_start_page_to_the_public_page(
     contact.locator("#id_operating_cost").fill("280.23")
     contact.locator("#id_operating_cost_change_reason").fill("主要原因是XX。")
     contact.get_by_role("button", name="保存并继续编辑").click()
-    expect(contact.locator(".messagelist")).to_contain_text("还有1处需要处理（1个错误须改正后才能提交）")
+    expect(contact.locator(".messagelist")).to_contain_text(
+        "还有1处需要处理（1个错误须改正后才能提交）"
+    )
     wait_for_preview(contact)
     finding = contact.locator(".disclosure-problems a", has_text="模板残留")
     contact.screenshot(path=shots / "2-editor-sees-finding.png", full_page=True)

@@ -41,9 +41,7 @@ def test_each_chart_sits_on_its_table_with_the_same_numbers(client, reference):
     assert "vendor/echarts/echarts.common.min.js" in html and "portal/charts.js" in html
 
 
-def test_the_expenditure_chart_drills_from_class_to_item_where_lines_exist(
-    client, reference_data
-):
+def test_the_expenditure_chart_drills_from_class_to_item_where_lines_exist(client, reference_data):
     d = factories.disclosure(lines=[("2010301", "100", "0"), ("2080505", "20", "5")])
     data = charts_and_tables(client.get(d.get_absolute_url()).content.decode())["expenditure"][0]
     general = data["items"][0]

@@ -52,7 +52,10 @@ def test_every_field_the_contact_person_fills_has_a_chinese_help_text(superuser)
     seen = set()
     for model_name, form in editable_forms(superuser):
         for name, field in form.base_fields.items():
-            if name in {"DELETE", "id", "disclosure", "unit_year"} or (model_name, name) in WITHOUT_HELP:
+            if (
+                name in {"DELETE", "id", "disclosure", "unit_year"}
+                or (model_name, name) in WITHOUT_HELP
+            ):
                 continue
             seen.add((model_name, name))
             if not CHINESE.search(str(field.help_text or "")):

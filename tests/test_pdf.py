@@ -67,7 +67,9 @@ def test_the_pdf_holds_the_pages_facts_and_is_served_with_its_checksum(
     # The data package lists the PDF with its checksum.
     listed = client.get("/open-data/disclosures.csv")
     rows = b"".join(listed.streaming_content if listed.streaming else [listed.content])
-    row = next(line for line in rows.decode("utf-8-sig").splitlines() if disclosure.pdf_checksum in line)
+    row = next(
+        line for line in rows.decode("utf-8-sig").splitlines() if disclosure.pdf_checksum in line
+    )
     assert f"/disclosures/{disclosure.pk}.pdf" in row
 
 
@@ -106,6 +108,9 @@ def test_a_correction_gets_its_own_pdf_at_its_publication_not_the_old_one(
     assert not draft.pdf and draft.pdf_checksum is None
     published = publish(draft, editor, reviewer)
     assert published.pdf and published.pdf.name != reference.pdf.name
-    assert "第2版" in subprocess.run(
-        ["pdftotext", published.pdf.path, "-"], capture_output=True, text=True
-    ).stdout
+    assert (
+        "第2版"
+        in subprocess.run(
+            ["pdftotext", published.pdf.path, "-"], capture_output=True, text=True
+        ).stdout
+    )

@@ -139,7 +139,9 @@ def run(args):
         profiler.disable()
         stats = pstats.Stats(profiler)
         stats.sort_stats("tottime").print_stats(25)
-        stats.sort_stats("cumulative").print_stats(r"portal/|middleware|compress|handlers|wsgi|http/|dispatch|cache", 50)
+        stats.sort_stats("cumulative").print_stats(
+            r"portal/|middleware|compress|handlers|wsgi|http/|dispatch|cache", 50
+        )
 
 
 def main():
