@@ -80,8 +80,9 @@ class EconomicItemAdmin(ClassificationItemAdmin):
 
 @admin.register(IncomeSource)
 class IncomeSourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "is_appropriation", "order"]
+    list_display = ["name", "code", "is_appropriation", "carries_over", "order"]
     list_filter = ["is_appropriation"]
+    list_select_related = ["carries_over"]
     search_fields = ["name", "code"]
 
 
