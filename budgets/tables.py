@@ -352,6 +352,29 @@ def _official_expenses(d, f):
     return _with_missing(built, f.official_expense_lines)
 
 
+@table(
+    "official-expenses-operating",
+    "一般公共预算“三公”经费及机关运行经费支出表",
+    empty="本年度没有“三公”经费和机关运行经费预算。",
+)
+def _official_expenses_operating(d, f):
+    """The “三公” table as regions that print 机关运行经费 beside it do: 一、the “三公” total
+    over its items, 二、机关运行经费 (left out where the template says it does not apply)."""
+    built = _official_expenses(d, f)
+    operating = f.operating_cost
+    if not built.rows and operating.current is None:
+        return Built(built.columns, [])
+    total = built.total
+    rows = []
+    if built.rows:
+        values = total.values if total is not None else (None,) * len(built.columns)
+        rows.append(Row(("一、“三公”经费合计", *values[1:]), 0))
+        rows += [Row(row.values, row.level + 1) for row in built.rows]
+    if operating.current is not None:
+        rows.append(_comparison_row("二、机关运行经费", operating))
+    return Built(built.columns, rows, None, built.note)
+
+
 @table("procurement", "政府采购预算表", empty="本年度没有政府采购预算。")
 def _procurement(d, f):
     categories = f.procurement.by_category

@@ -158,3 +158,50 @@ def test_a_fund_table_gives_last_years_budget_the_change_and_its_percentage(clie
 def test_a_change_from_zero_has_no_percentage():
     assert Comparison(Decimal(5), Decimal(0)).percent is None
     assert Comparison(Decimal("91.69"), Decimal("100")).percent == Decimal("-8.31")
+
+
+def test_the_official_expenses_table_with_the_operating_cost_as_some_regions_print_it(reference):
+    """The reference's 三公 326.45 (prior 371.25) over its items, then its 机关运行经费 273.23
+    (prior 285.98): a region picks this table in its catalogue instead of the plain one."""
+    from budgets.models import Disclosure
+    from budgets.tables import Entry, build_table
+
+    page = Disclosure.objects.for_page().get(pk=reference.pk)
+    table = build_table(page, Entry("official-expenses-operating"))
+    rows = {row.values[0]: (row.level, row.values[1:]) for row in table.rows}
+    assert rows["一、“三公”经费合计"] == (
+        0,
+        (Decimal("326.45"), Decimal("371.25"), Decimal("-44.8")),
+    )
+    assert rows["公务接待费"][0] == 1
+    assert rows["二、机关运行经费"] == (
+        0,
+        (Decimal("273.23"), Decimal("285.98"), Decimal("-12.75")),
+    )
+    assert table.total is None and not table.note
+    assert [r.values[0] for r in table.rows][-1] == "二、机关运行经费"
+
+
+def test_a_region_that_prints_the_operating_cost_in_its_official_expenses_table(
+    client, region_with_catalogue
+):
+    from django.urls import reverse
+
+    template = NarrativeTemplate.objects.get(region=region_with_catalogue)
+    CatalogueTable.objects.create(template=template, order=3, key="official-expenses-operating")
+    department = factories.department(region_=region_with_catalogue)
+    d = factories.disclosure(
+        department,
+        lines=[("2010301", "100", "0")],
+        operating_cost=Decimal("12.5"),
+        prior_operating_cost=Decimal("10"),
+    )
+    html = client.get(d.get_absolute_url()).content.decode()
+    assert "一般公共预算“三公”经费及机关运行经费支出表" in captions(html)
+    text = visible_text(html)
+    assert "二、机关运行经费" in text, text[text.find("三公"):][:400]
+    assert "125000.00" in text and "25000.00" in text
+    csv = client.get(
+        reverse("portal:disclosure_table_csv", args=[d.pk, "official-expenses-operating"])
+    )
+    assert "二、机关运行经费" in csv.content.decode("utf-8-sig")

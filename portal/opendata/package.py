@@ -128,6 +128,18 @@ RESOURCES = {
         "expenditure",
         [_field("item", "string", "项目", "“三公”经费项目。"), *_COMPARISON],
     ),
+    "official-expenses-operating": (
+        "expenditure",
+        [
+            _field(
+                "item",
+                "string",
+                "项目",
+                "“三公”经费合计及其项目（row_level 1、2），机关运行经费（row_level 0）。",
+            ),
+            *_COMPARISON,
+        ],
+    ),
     "procurement": (
         "expenditure",
         [
