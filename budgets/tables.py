@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from .figures import PERSONNEL_CLASSES, PUBLIC_CLASSES, Comparison, change_of, percent_of
-from .money import format_wan, total
+from .money import ZERO, format_wan, total
 
 AMOUNT, COUNT, TEXT = "amount", "count", "text"
 PERCENT = "percent"  # a change in % of last year's figure
@@ -192,6 +192,8 @@ def _functional_table(f, source_code=None, tree=None, compared=False):
     )
 
 
+SOURCE_COLUMN = "source:"  # a column of one source's amounts (the data package unpivots it)
+
 TWO_SIDED_COLUMNS = (
     Column("income_item", "收入项目"),
     Column("income", "收入预算数", AMOUNT),
@@ -230,6 +232,46 @@ def _income(d, f):
     )
     rows = [_comparison_row(line.source.name, line.comparison) for line in f.income_lines]
     return _with_missing(Built(columns, rows, _comparison_row("合计", f.income)), f.income_lines)
+
+
+@table("income-by-item", "部门收入总表", empty="本年度没有收入预算数据。")
+def _income_by_item(d, f):
+    """部门收入总表 as many regions print it: each 类 › 款 › 项 row split by the sources that
+    pay for it (the expenditure lines' sources), one column per source, and the 合计."""
+    sources = sorted(
+        {lines[0].source for lines in f.expenditure_by_source.values()},
+        key=lambda s: (s.order, s.pk),
+    )
+    columns = (
+        Column("code", "科目编码"),
+        Column("name", "科目名称"),
+        Column("amount", "合计", AMOUNT),
+        *(Column(f"{SOURCE_COLUMN}{s.code}", s.name, AMOUNT) for s in sources),
+    )
+    if not f.classified_lines:
+        return Built(columns, [])
+    paid = {}  # {source code: {functional code: amount}}: one roll-up per source
+    for s in sources:
+        amounts = paid[s.code] = {}
+        pending = list(f.functional_tree(f.spending_sums(s.code).classified))
+        while pending:
+            row = pending.pop()
+            amounts[row.code] = row.amount
+            pending.extend(row.children)
+    rows = []
+
+    def add(tree, level):
+        for row in tree:
+            shares = (paid[s.code].get(row.code, ZERO) for s in sources)
+            rows.append(Row((row.code, row.name, row.amount, *shares), level))
+            add(row.children, level + 1)
+
+    add(f.functional_rows, 0)
+    sums = [f.spending_sums(s.code) for s in sources]
+    whole = Row(("合计", "", f.expenditure_by_function, *(x.by_function for x in sums)))
+    note = _functional_table(f, None, f.functional_rows).note
+    missing = f.spending_sums().missing
+    return Built(columns, rows, _unknown_total(columns, whole) if missing else whole, note)
 
 
 @table("expenditure", "部门支出总表", empty="本年度没有支出预算数据。")

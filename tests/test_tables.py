@@ -5,12 +5,22 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from budgets.figures import Comparison
-from budgets.models import BasicExpenditureLine, CatalogueTable, EconomicItem, NarrativeTemplate
+from budgets.models import (
+    BasicExpenditureLine,
+    CatalogueTable,
+    Disclosure,
+    EconomicItem,
+    ExpenditureLine,
+    IncomeLine,
+    NarrativeTemplate,
+)
 from budgets.models.catalogue import validate_table_key
-from budgets.tables import COMMON_SET, REGISTRY
+from budgets.tables import COMMON_SET, REGISTRY, Entry, build_table
 from budgets.workflow import record_publication
+from portal.opendata.package import disclosure_records
 from tests import factories
 from tests.pagetext import visible_text
 
@@ -163,9 +173,6 @@ def test_a_change_from_zero_has_no_percentage():
 def test_the_official_expenses_table_with_the_operating_cost_as_some_regions_print_it(reference):
     """The reference's 三公 326.45 (prior 371.25) over its items, then its 机关运行经费 273.23
     (prior 285.98): a region picks this table in its catalogue instead of the plain one."""
-    from budgets.models import Disclosure
-    from budgets.tables import Entry, build_table
-
     page = Disclosure.objects.for_page().get(pk=reference.pk)
     table = build_table(page, Entry("official-expenses-operating"))
     rows = {row.values[0]: (row.level, row.values[1:]) for row in table.rows}
@@ -185,8 +192,6 @@ def test_the_official_expenses_table_with_the_operating_cost_as_some_regions_pri
 def test_a_region_that_prints_the_operating_cost_in_its_official_expenses_table(
     client, region_with_catalogue
 ):
-    from django.urls import reverse
-
     template = NarrativeTemplate.objects.get(region=region_with_catalogue)
     CatalogueTable.objects.create(template=template, order=3, key="official-expenses-operating")
     department = factories.department(region_=region_with_catalogue)
@@ -199,9 +204,60 @@ def test_a_region_that_prints_the_operating_cost_in_its_official_expenses_table(
     html = client.get(d.get_absolute_url()).content.decode()
     assert "一般公共预算“三公”经费及机关运行经费支出表" in captions(html)
     text = visible_text(html)
-    assert "二、机关运行经费" in text, text[text.find("三公"):][:400]
+    assert "二、机关运行经费" in text, text[text.find("三公") :][:400]
     assert "125000.00" in text and "25000.00" in text
     csv = client.get(
         reverse("portal:disclosure_table_csv", args=[d.pk, "official-expenses-operating"])
     )
     assert "二、机关运行经费" in csv.content.decode("utf-8-sig")
+
+
+def test_the_income_table_by_item_splits_each_row_by_the_sources_that_pay_for_it(
+    client, region_with_catalogue
+):
+    """部门收入总表 printed by 科目 (rows) × 收入来源 (columns): 2010301 is paid 80 by the
+    general budget and 20 by 事业收入; 2080505 only by the general budget (0 from 事业收入)."""
+    template = NarrativeTemplate.objects.get(region=region_with_catalogue)
+    CatalogueTable.objects.create(template=template, order=3, key="income-by-item")
+    department = factories.department(region_=region_with_catalogue)
+    d = factories.disclosure(
+        department, lines=[("2010301", "50", "30"), ("2080505", "10", "0")], published=False
+    )
+    ExpenditureLine.objects.create(
+        disclosure=d,
+        source=factories.source("public_institution"),
+        functional_item=factories.item("2010301"),
+        basic=Decimal(0),
+        project=Decimal(20),
+    )
+    IncomeLine.objects.create(
+        disclosure=d, source=factories.source("public_institution"), amount=Decimal(20)
+    )
+    page = Disclosure.objects.for_page().get(pk=d.pk)
+    table = build_table(page, Entry("income-by-item"))
+    assert [c.title for c in table.columns] == [
+        "科目编码",
+        "科目名称",
+        "合计",
+        "一般公共预算拨款",
+        "事业收入",
+    ]
+    rows = {row.values[0]: row.values[2:] for row in table.rows}
+    assert rows["2010301"] == (Decimal(100), Decimal(80), Decimal(20))
+    assert rows["201"] == (Decimal(100), Decimal(80), Decimal(20))
+    assert rows["2080505"] == (Decimal(10), Decimal(10), Decimal(0))
+    assert table.total.values[2:] == (Decimal(110), Decimal(90), Decimal(20))
+    # The data package has one record per row and source.
+    records = disclosure_records(page, "", [table])["income-by-item"]
+    assert {(r["code"], r["source"], r["amount"]) for r in records if r["code"] == "2010301"} == {
+        ("2010301", "一般公共预算拨款", Decimal(80)),
+        ("2010301", "事业收入", Decimal(20)),
+    }
+
+    record_publication(disclosure=d)
+    html = client.get(d.get_absolute_url()).content.decode()
+    assert captions(html).count("部门收入总表") == 1
+    csv = client.get(reverse("portal:disclosure_table_csv", args=[d.pk, "income-by-item"]))
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "科目编码,科目名称,合计（万元）,一般公共预算拨款（万元）,事业收入（万元）"
+    assert "2010301,行政运行,100.00,80.00,20.00" in lines, lines

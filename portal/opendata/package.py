@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from budgets.models import EconomicItem, FunctionalItem
 from budgets.sanitize import safe_text
-from budgets.tables import REGISTRY
+from budgets.tables import REGISTRY, SOURCE_COLUMN
 
 from ..pages import REGION_DEPTH
 from .tables import (
@@ -86,13 +86,21 @@ _BY_FUND = [
 ]
 
 # Per resource: its title, its money direction (None: not money) and its own fields, whose
-# names are the table's column keys (procurement is unpivoted into one row per category).
+# names are the table's column keys (procurement and income-by-item are unpivoted: see UNPIVOTED).
 RESOURCES = {
     "income": (
         "revenue",
         [
             _field("source", "string", "收入来源", column_type="fin-source:generic:label"),
             *_COMPARISON,
+        ],
+    ),
+    "income-by-item": (
+        "revenue",
+        [
+            *_FUNCTIONAL_FIELDS[:2],
+            _field("source", "string", "收入来源", column_type="fin-source:generic:label"),
+            _amount("amount", "金额", "该收入来源安排在该科目的预算数。", _VALUE),
         ],
     ),
     "expenditure": ("expenditure", _FUNCTIONAL_FIELDS),
@@ -370,6 +378,8 @@ def _resource(name, title, fields, description, primary_key=None):
 
 
 PACKAGE_RESOURCES = ["disclosures", *RESOURCES, "table-notes"]
+# Tables with one column per category or source: (column key prefix, the record's field).
+UNPIVOTED = {"procurement": ("category:", "category"), "income-by-item": (SOURCE_COLUMN, "source")}
 
 
 def _title(name):
@@ -527,17 +537,23 @@ def _table_records(d, table):
             "currency": "CNY",
             "amount_unit": WAN,
         }
+    unpivoted = UNPIVOTED.get(table.key)
     for row in table.rows:
         values = table.values(row)
-        if table.key == "procurement":
+        if unpivoted:  # one record per amount column: its title under `field`
+            prefix, field = unpivoted
+            label = {k: v for k, v in values.items() if k != "amount" and not k.startswith(prefix)}
             for column in table.columns:
-                if column.key.startswith("category:"):
-                    yield key | {
-                        "row_level": row.level,
-                        "source": values["source"],
-                        "category": column.title,
-                        "amount": values[column.key],
-                    }
+                if column.key.startswith(prefix):
+                    yield (
+                        key
+                        | {"row_level": row.level}
+                        | label
+                        | {
+                            field: column.title,
+                            "amount": values[column.key],
+                        }
+                    )
         else:
             yield key | {"row_level": row.level} | values
 
