@@ -1,8 +1,10 @@
 """The standard tables: one definition each, printed as the region's catalogue says."""
 
+import io
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -18,6 +20,7 @@ from budgets.models import (
     NarrativeTemplate,
 )
 from budgets.models.catalogue import validate_table_key
+from budgets.spreadsheets.template import template_workbook
 from budgets.tables import COMMON_SET, REGISTRY, Entry, build_table
 from budgets.workflow import record_publication
 from portal.opendata.package import disclosure_records
@@ -253,6 +256,10 @@ def test_the_income_table_by_item_splits_each_row_by_the_sources_that_pay_for_it
         ("2010301", "一般公共预算拨款", Decimal(80)),
         ("2010301", "事业收入", Decimal(20)),
     }
+
+    # The fill-in workbook shows it computed, for checking, beside the sheets it reads.
+    book = openpyxl.load_workbook(io.BytesIO(template_workbook(d)))
+    assert "部门收入总表" in book.sheetnames and "收入预算表" in book.sheetnames
 
     record_publication(disclosure=d)
     html = client.get(d.get_absolute_url()).content.decode()
